@@ -1,0 +1,33 @@
+#!/bin/bash
+# boot.sh check|run KERNEL INITRD LOG TIMEOUT
+#   check: boot under QEMU (TCG), run the tests, parse the console log and
+#          exit non-zero on any failure, kernel splat or timeout.
+#   run:   boot to an interactive shell on the serial console.
+set -u
+mode=$1
+kernel=$2
+initrd=$3
+log=$4
+timeout=$5
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+# KVM is not used: nested guests hang here; TCG always works.
+qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2 -m 1G
+      -nographic -no-reboot -kernel "$kernel" -initrd "$initrd"
+      -netdev user,id=net0 -device e1000,netdev=net0)
+append="console=ttyS0 panic=-1 oops=panic scripttimeout=300"
+
+mkdir -p "$(dirname "$log")"
+if [ "$mode" = run ]; then
+	echo "Booting; 'exit' in the shell (or Ctrl-A x) ends QEMU."
+	exec "${qemu[@]}" -append "$append scriptmode=shell" 2>&1 | tee "$log"
+fi
+
+echo "  BOOT    QEMU TCG, timeout ${timeout}s (console: $log)"
+start=$(date +%s)
+timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" </dev/null \
+	>"$log" 2>&1
+rc=$?
+secs=$(( $(date +%s) - start ))
+echo "  DONE    QEMU exit $rc after ${secs}s"
+awk -v qemu_rc="$rc" -f "$top/harness/parse.awk" "$log"

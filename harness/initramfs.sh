@@ -1,0 +1,34 @@
+#!/bin/sh
+# initramfs.sh TREE OUT INITRD: busybox, /init and the selftests, packed by
+# the kernel's own gen_init_cpio (no root needed for /dev/console).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$1
+out=$2
+initrd=$3
+gen=$out/gen_init_cpio
+list=$out/initramfs.list
+
+if [ ! -x "$gen" ] || [ "$tree/usr/gen_init_cpio.c" -nt "$gen" ]; then
+	cc -O2 -o "$gen" "$tree/usr/gen_init_cpio.c"
+fi
+
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in bin sbin proc sys tmp root selftests selftests/script; do
+		echo "dir /$d 0755 0 0"
+	done
+	echo "file /bin/busybox $(command -v busybox || echo /bin/busybox) 0755 0 0"
+	echo "slink /bin/sh busybox 0777 0 0"
+	echo "file /init $top/harness/init 0755 0 0"
+	for f in "$out"/selftests/*; do
+		[ -f "$f" ] || continue
+		mode=0644
+		[ -x "$f" ] && mode=0755
+		echo "file /selftests/script/$(basename "$f") $f $mode 0 0"
+	done
+} > "$list"
+
+"$gen" "$list" | gzip -1 > "$initrd.tmp"
+mv "$initrd.tmp" "$initrd"

@@ -1,0 +1,71 @@
+#!/bin/sh
+# tree.sh CACHE TREE: make TREE a patched Linux 6.12 with this project's
+# files in it.  Idempotent: the pristine source is extracted once per
+# package version into CACHE, the tree is copied from it once, the patch
+# series is re-applied only when it changed, and the overlay copies only
+# changed files, so kbuild rebuilds only what an edit touched.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=$1
+tree=$2
+tarball=/usr/src/linux-source-6.12.tar.xz
+pristine=$cache/linux-source-6.12
+version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+
+if [ "$(cat "$cache/version" 2>/dev/null)" != "$version" ]; then
+	echo "tree: extracting linux-source-6.12 $version into $cache"
+	rm -rf "$pristine" "$cache/version"
+	mkdir -p "$cache"
+	tar -C "$cache" -xf "$tarball"
+	echo "$version" > "$cache/version"
+fi
+
+if [ "$(cat "$tree/.script-base" 2>/dev/null)" != "$version" ]; then
+	echo "tree: copying the pristine source to $tree"
+	rm -rf "$tree"
+	mkdir -p "$(dirname "$tree")"
+	cp -a "$pristine" "$tree.tmp"
+	mv "$tree.tmp" "$tree"
+	echo "$version" > "$tree/.script-base"
+fi
+
+# A patch that does not apply leaves the tree half patched: copy it anew
+# on the next run.
+broken() {
+	rm -f "$tree/.script-base" "$tree/.script-series"
+	echo "tree: the patch series does not apply; fix it and run again" >&2
+	exit 1
+}
+
+# The patch series: reverse the applied one, apply the new one.
+new=$tree/.script-series.new
+cat "$top"/patches/*.patch > "$new"
+if ! cmp -s "$new" "$tree/.script-series"; then
+	if [ -f "$tree/.script-series" ]; then
+		echo "tree: reverting the previous patch series"
+		patch -d "$tree" -p1 -R -s -f --no-backup-if-mismatch \
+			< "$tree/.script-series" || broken
+		rm -f "$tree/.script-series"
+	fi
+	for p in "$top"/patches/*.patch; do
+		echo "tree: applying $(basename "$p")"
+		patch -d "$tree" -p1 -s -f --no-backup-if-mismatch < "$p" ||
+			broken
+	done
+	mv "$new" "$tree/.script-series"
+else
+	rm -f "$new"
+fi
+
+# The project's own files, in the tree's own paths.
+for d in kernel/script tools/lib/script tools/testing/selftests/script; do
+	if [ -d "$top/$d" ]; then
+		mkdir -p "$tree/$d"
+		rsync -a --delete --exclude='*.o' "$top/$d/" "$tree/$d/"
+	fi
+done
+for f in include/uapi/linux/script.h Documentation/userspace-api/script.rst; do
+	[ -f "$top/$f" ] && rsync -a "$top/$f" "$tree/$f"
+done
+exit 0
