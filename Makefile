@@ -83,6 +83,9 @@ selftests: kernel
 	@$(MAKE) -s -C $(TREE)/tools/testing/selftests/script \
 		OUTPUT=$(OUT)/selftests \
 		KHDR_INCLUDES="-isystem $(OBJ)/usr/include"
+	@gcc -static -O2 -Wall -isystem $(OBJ)/usr/include \
+		-I$(TREE)/tools/testing/selftests $(TOP)/harness/uring_test.c \
+		-o $(OUT)/selftests/uring_test -luring
 
 initramfs: selftests
 	@$(TOP)/harness/initramfs.sh $(TREE) $(OUT) $(INITRD)
