@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * script(2): the interpreter.
+ *
+ * One switch on the opcode byte, its cases grouped by instruction class as
+ * in ___bpf_prog_run().  Registers are 64 bits wide; every load and store
+ * is a checked access to the caller's user memory.  The program has been
+ * verified, so opcodes, registers, jump targets and op ids are valid.
+ */
+
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/swab.h>
+#include <linux/uaccess.h>
+
+#include "script.h"
+
+/**
+ * struct script_frame - a caller's state kept across a subprogram call
+ * @ret: index of the instruction after the call
+ * @regs: the caller's r6 to r10
+ */
+struct script_frame {
+	u32 ret;
+	u64 regs[5];
+};
+
+/**
+ * struct script_state - the registers and call frames of one run
+ * @regs: r0 to r10
+ * @depth: subprogram calls in progress
+ * @frames: their callers' state
+ */
+struct script_state {
+	u64 regs[__MAX_SCRIPT_REG];
+	u32 depth;
+	struct script_frame frames[SCRIPT_MAX_CALL_DEPTH];
+};
+
+/* Back-edges, calls and ops: let others run, and stop for a signal. */
+static int script_yield(void)
+{
+	cond_resched();
+	return signal_pending(current) ? -EINTR : 0;
+}
+
+static u64 script_div64(u64 a, u64 b, bool sdiv)
+{
+	if (!b)
+		return 0;
+	if (!sdiv)
+		return div64_u64(a, b);
+	if ((s64)b == -1)
+		return -a;
+	return div64_s64(a, b);
+}
+
+static u64 script_mod64(u64 a, u64 b, bool smod)
+{
+	if (!b)
+		return a;
+	if (smod && (s64)b == -1)
+		return 0;
+	return a - script_div64(a, b, smod) * b;
+}
+
+static u32 script_div32(u32 a, u32 b, bool sdiv)
+{
+	if (!b)
+		return 0;
+	if (!sdiv)
+		return a / b;
+	if ((s32)b == -1)
+		return -a;
+	return (s32)a / (s32)b;
+}
+
+static u32 script_mod32(u32 a, u32 b, bool smod)
+{
+	if (!b)
+		return a;
+	if (!smod)
+		return a % b;
+	if ((s32)b == -1)
+		return 0;
+	return (s32)a % (s32)b;
+}
+
+#define DST	regs[insn->dst_reg]
+#define SRC	regs[insn->src_reg]
+#define IMM	insn->imm
+
+/*
+ * Both widths of an ALU op that is a C operator: the low half of the
+ * 64-bit result is the 32-bit result.  @imm is the sign-extended IMM.
+ */
+#define SCRIPT_ALU_CASES(OP, EXPR)					\
+	case SCRIPT_ALU64 | (OP) | SCRIPT_X:				\
+		DST = DST EXPR SRC;					\
+		break;							\
+	case SCRIPT_ALU64 | (OP) | SCRIPT_K:				\
+		DST = DST EXPR imm;					\
+		break;							\
+	case SCRIPT_ALU | (OP) | SCRIPT_X:				\
+		DST = (u32)(DST EXPR SRC);				\
+		break;							\
+	case SCRIPT_ALU | (OP) | SCRIPT_K:				\
+		DST = (u32)(DST EXPR imm);				\
+		break
+
+static inline void __user *script_addr(u64 base, s16 off)
+{
+	return (void __user *)(unsigned long)(base + off);
+}
+
+/* LDX: 0, or -EFAULT when the load faults. */
+static int script_load(const struct script_insn *insn, u64 *regs)
+{
+	void __user *p = script_addr(SRC, insn->off);
+	int err = -EINVAL;
+
+	switch (insn->code) {
+	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_B: {
+		u8 v;
+
+		err = get_user(v, (u8 __user *)p);
+		DST = v;
+		break;
+	}
+	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_H: {
+		u16 v;
+
+		err = get_user(v, (u16 __user *)p);
+		DST = v;
+		break;
+	}
+	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_W: {
+		u32 v;
+
+		err = get_user(v, (u32 __user *)p);
+		DST = v;
+		break;
+	}
+	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_DW: {
+		u64 v;
+
+		err = get_user(v, (u64 __user *)p);
+		DST = v;
+		break;
+	}
+	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_B: {
+		s8 v;
+
+		err = get_user(v, (s8 __user *)p);
+		DST = v;
+		break;
+	}
+	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_H: {
+		s16 v;
+
+		err = get_user(v, (s16 __user *)p);
+		DST = v;
+		break;
+	}
+	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_W: {
+		s32 v;
+
+		err = get_user(v, (s32 __user *)p);
+		DST = v;
+		break;
+	}
+	}
+	return err;
+}
+
+/* ST and STX: 0, or -EFAULT when the store faults. */
+static int script_store(const struct script_insn *insn, const u64 *regs)
+{
+	void __user *p = script_addr(DST, insn->off);
+	u64 v = SCRIPT_CLASS(insn->code) == SCRIPT_STX ? SRC : (s64)IMM;
+
+	switch (SCRIPT_SIZE(insn->code)) {
+	case SCRIPT_B:
+		return put_user((u8)v, (u8 __user *)p);
+	case SCRIPT_H:
+		return put_user((u16)v, (u16 __user *)p);
+	case SCRIPT_W:
+		return put_user((u32)v, (u32 __user *)p);
+	}
+	return put_user(v, (u64 __user *)p);
+}
+
+/* A pseudo-call at @pc: save the caller's r6 to r10, open a frame. */
+static int script_call(struct script_state *st,
+		       const struct script_run_ctx *ctx, u32 pc)
+{
+	u64 *regs = st->regs;
+	struct script_frame *f;
+	int err;
+
+	err = script_yield();
+	if (err)
+		return err;
+	if (st->depth == SCRIPT_MAX_CALL_DEPTH ||
+	    regs[SCRIPT_REG_10] - ctx->stack_lo < SCRIPT_FRAME_SIZE)
+		return -ENOSPC;
+	f = &st->frames[st->depth++];
+	f->ret = pc + 1;
+	memcpy(f->regs, &regs[SCRIPT_REG_6], sizeof(f->regs));
+	regs[SCRIPT_REG_10] -= SCRIPT_FRAME_SIZE;
+	return 0;
+}
+
+/* EXIT from a subprogram: restore the caller, return where it resumes. */
+static u32 script_return(struct script_state *st)
+{
+	struct script_frame *f = &st->frames[--st->depth];
+
+	memcpy(&st->regs[SCRIPT_REG_6], f->regs, sizeof(f->regs));
+	return f->ret;
+}
+
+/*
+ * An op: a pending signal stops the run before it starts, so that an op
+ * that ran always has its result seen by the program.
+ */
+static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
+{
+	const struct script_op *op = script_op_get(id);
+	int err;
+
+	if (unlikely(!op))
+		return -EINVAL;
+	err = script_yield();
+	if (err)
+		return err;
+	regs[SCRIPT_REG_0] = op->fn(ctx, &regs[SCRIPT_REG_1]);
+	cond_resched();
+	return 0;
+}
+
+/*
+ * Runs @prog from its first instruction until the main program's EXIT, a
+ * fault, a signal or the step budget.
+ */
+int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
+{
+	const struct script_insn *insn;
+	struct script_state *st;
+	u64 steps = 0, imm, *regs;
+	u32 pc = 0;
+	int err;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	memset(st->regs, 0, sizeof(st->regs));
+	st->depth = 0;
+	regs = st->regs;
+	memcpy(&regs[SCRIPT_REG_1], ctx->args, sizeof(ctx->args));
+	regs[SCRIPT_REG_10] = ctx->stack_hi;
+
+	for (;;) {
+		insn = &prog->insns[pc];
+		imm = insn->imm;
+		if (unlikely(ctx->max_steps && steps == ctx->max_steps)) {
+			err = -ETIME;
+			break;
+		}
+		steps++;
+
+		switch (insn->code) {
+		/* ALU64 and ALU */
+		SCRIPT_ALU_CASES(SCRIPT_ADD, +);
+		SCRIPT_ALU_CASES(SCRIPT_SUB, -);
+		SCRIPT_ALU_CASES(SCRIPT_MUL, *);
+		SCRIPT_ALU_CASES(SCRIPT_OR, |);
+		SCRIPT_ALU_CASES(SCRIPT_AND, &);
+		SCRIPT_ALU_CASES(SCRIPT_XOR, ^);
+		case SCRIPT_ALU64 | SCRIPT_LSH | SCRIPT_X:
+			DST <<= SRC & 63;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_LSH | SCRIPT_K:
+			DST <<= IMM & 63;
+			break;
+		case SCRIPT_ALU | SCRIPT_LSH | SCRIPT_X:
+			DST = (u32)DST << (SRC & 31);
+			break;
+		case SCRIPT_ALU | SCRIPT_LSH | SCRIPT_K:
+			DST = (u32)DST << (IMM & 31);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_RSH | SCRIPT_X:
+			DST >>= SRC & 63;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_RSH | SCRIPT_K:
+			DST >>= IMM & 63;
+			break;
+		case SCRIPT_ALU | SCRIPT_RSH | SCRIPT_X:
+			DST = (u32)DST >> (SRC & 31);
+			break;
+		case SCRIPT_ALU | SCRIPT_RSH | SCRIPT_K:
+			DST = (u32)DST >> (IMM & 31);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_ARSH | SCRIPT_X:
+			DST = (s64)DST >> (SRC & 63);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_ARSH | SCRIPT_K:
+			DST = (s64)DST >> (IMM & 63);
+			break;
+		case SCRIPT_ALU | SCRIPT_ARSH | SCRIPT_X:
+			DST = (u32)((s32)DST >> (SRC & 31));
+			break;
+		case SCRIPT_ALU | SCRIPT_ARSH | SCRIPT_K:
+			DST = (u32)((s32)DST >> (IMM & 31));
+			break;
+		case SCRIPT_ALU64 | SCRIPT_NEG:
+			DST = -DST;
+			break;
+		case SCRIPT_ALU | SCRIPT_NEG:
+			DST = (u32)-DST;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_DIV | SCRIPT_X:
+			DST = script_div64(DST, SRC, insn->off);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_DIV | SCRIPT_K:
+			DST = script_div64(DST, (s64)IMM, insn->off);
+			break;
+		case SCRIPT_ALU | SCRIPT_DIV | SCRIPT_X:
+			DST = script_div32(DST, SRC, insn->off);
+			break;
+		case SCRIPT_ALU | SCRIPT_DIV | SCRIPT_K:
+			DST = script_div32(DST, IMM, insn->off);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_MOD | SCRIPT_X:
+			DST = script_mod64(DST, SRC, insn->off);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_MOD | SCRIPT_K:
+			DST = script_mod64(DST, (s64)IMM, insn->off);
+			break;
+		case SCRIPT_ALU | SCRIPT_MOD | SCRIPT_X:
+			DST = script_mod32(DST, SRC, insn->off);
+			break;
+		case SCRIPT_ALU | SCRIPT_MOD | SCRIPT_K:
+			DST = script_mod32(DST, IMM, insn->off);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_MOV | SCRIPT_X:
+			switch (insn->off) {
+			case 0:
+				DST = SRC;
+				break;
+			case 8:
+				DST = (s8)SRC;
+				break;
+			case 16:
+				DST = (s16)SRC;
+				break;
+			case 32:
+				DST = (s32)SRC;
+				break;
+			}
+			break;
+		case SCRIPT_ALU64 | SCRIPT_MOV | SCRIPT_K:
+			DST = (s64)IMM;
+			break;
+		case SCRIPT_ALU | SCRIPT_MOV | SCRIPT_X:
+			switch (insn->off) {
+			case 0:
+				DST = (u32)SRC;
+				break;
+			case 8:
+				DST = (u32)(s8)SRC;
+				break;
+			case 16:
+				DST = (u32)(s16)SRC;
+				break;
+			}
+			break;
+		case SCRIPT_ALU | SCRIPT_MOV | SCRIPT_K:
+			DST = (u32)IMM;
+			break;
+		case SCRIPT_ALU | SCRIPT_END | SCRIPT_TO_LE:
+			switch (IMM) {
+			case 16:
+				DST = (__force u16)cpu_to_le16(DST);
+				break;
+			case 32:
+				DST = (__force u32)cpu_to_le32(DST);
+				break;
+			case 64:
+				DST = (__force u64)cpu_to_le64(DST);
+				break;
+			}
+			break;
+		case SCRIPT_ALU | SCRIPT_END | SCRIPT_TO_BE:
+			switch (IMM) {
+			case 16:
+				DST = (__force u16)cpu_to_be16(DST);
+				break;
+			case 32:
+				DST = (__force u32)cpu_to_be32(DST);
+				break;
+			case 64:
+				DST = (__force u64)cpu_to_be64(DST);
+				break;
+			}
+			break;
+		case SCRIPT_ALU64 | SCRIPT_END | SCRIPT_TO_LE:
+			switch (IMM) {
+			case 16:
+				DST = swab16(DST);
+				break;
+			case 32:
+				DST = swab32(DST);
+				break;
+			case 64:
+				DST = swab64(DST);
+				break;
+			}
+			break;
+
+		/* LD: the 64-bit immediate, over two slots */
+		case SCRIPT_LD | SCRIPT_IMM | SCRIPT_DW:
+			DST = (u64)(u32)IMM | (u64)(u32)insn[1].imm << 32;
+			pc++;
+			break;
+
+		/* LDX, ST, STX: the caller's memory */
+		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_B:
+		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_H:
+		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_W:
+		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_DW:
+		case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_B:
+		case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_H:
+		case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_W:
+			if (script_load(insn, regs))
+				goto fault;
+			break;
+		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_B:
+		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_H:
+		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_W:
+		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_DW:
+		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_B:
+		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_H:
+		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_W:
+		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_DW:
+			if (script_store(insn, regs))
+				goto fault;
+			break;
+
+		/* JMP and JMP32 */
+		case SCRIPT_JMP | SCRIPT_JA:
+			goto jump;
+		case SCRIPT_JMP32 | SCRIPT_JA:
+			pc += IMM;
+			if (IMM < 0) {
+				err = script_yield();
+				if (err)
+					goto out;
+			}
+			break;
+		case SCRIPT_JMP | SCRIPT_JEQ | SCRIPT_X:
+			if ((u64)DST == (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JEQ | SCRIPT_K:
+			if ((u64)DST == (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JEQ | SCRIPT_X:
+			if ((u32)DST == (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JEQ | SCRIPT_K:
+			if ((u32)DST == (u32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JNE | SCRIPT_X:
+			if ((u64)DST != (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JNE | SCRIPT_K:
+			if ((u64)DST != (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JNE | SCRIPT_X:
+			if ((u32)DST != (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JNE | SCRIPT_K:
+			if ((u32)DST != (u32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JGT | SCRIPT_X:
+			if ((u64)DST > (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JGT | SCRIPT_K:
+			if ((u64)DST > (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JGT | SCRIPT_X:
+			if ((u32)DST > (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JGT | SCRIPT_K:
+			if ((u32)DST > (u32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JGE | SCRIPT_X:
+			if ((u64)DST >= (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JGE | SCRIPT_K:
+			if ((u64)DST >= (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JGE | SCRIPT_X:
+			if ((u32)DST >= (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JGE | SCRIPT_K:
+			if ((u32)DST >= (u32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JLT | SCRIPT_X:
+			if ((u64)DST < (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JLT | SCRIPT_K:
+			if ((u64)DST < (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JLT | SCRIPT_X:
+			if ((u32)DST < (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JLT | SCRIPT_K:
+			if ((u32)DST < (u32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JLE | SCRIPT_X:
+			if ((u64)DST <= (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JLE | SCRIPT_K:
+			if ((u64)DST <= (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JLE | SCRIPT_X:
+			if ((u32)DST <= (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JLE | SCRIPT_K:
+			if ((u32)DST <= (u32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSGT | SCRIPT_X:
+			if ((s64)DST > (s64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSGT | SCRIPT_K:
+			if ((s64)DST > (s64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSGT | SCRIPT_X:
+			if ((s32)DST > (s32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSGT | SCRIPT_K:
+			if ((s32)DST > (s32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSGE | SCRIPT_X:
+			if ((s64)DST >= (s64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSGE | SCRIPT_K:
+			if ((s64)DST >= (s64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSGE | SCRIPT_X:
+			if ((s32)DST >= (s32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSGE | SCRIPT_K:
+			if ((s32)DST >= (s32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSLT | SCRIPT_X:
+			if ((s64)DST < (s64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSLT | SCRIPT_K:
+			if ((s64)DST < (s64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSLT | SCRIPT_X:
+			if ((s32)DST < (s32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSLT | SCRIPT_K:
+			if ((s32)DST < (s32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSLE | SCRIPT_X:
+			if ((s64)DST <= (s64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSLE | SCRIPT_K:
+			if ((s64)DST <= (s64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSLE | SCRIPT_X:
+			if ((s32)DST <= (s32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSLE | SCRIPT_K:
+			if ((s32)DST <= (s32)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSET | SCRIPT_X:
+			if ((u64)DST & (u64)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP | SCRIPT_JSET | SCRIPT_K:
+			if ((u64)DST & (u64)(s64)IMM)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSET | SCRIPT_X:
+			if ((u32)DST & (u32)SRC)
+				goto jump;
+			break;
+		case SCRIPT_JMP32 | SCRIPT_JSET | SCRIPT_K:
+			if ((u32)DST & (u32)IMM)
+				goto jump;
+			break;
+jump:
+			pc += insn->off;
+			if (insn->off < 0) {
+				err = script_yield();
+				if (err)
+					goto out;
+			}
+			break;
+
+		case SCRIPT_JMP | SCRIPT_CALL:
+			if (insn->src_reg == SCRIPT_PSEUDO_CALL) {
+				err = script_call(st, ctx, pc);
+				if (err)
+					goto out;
+				pc += IMM;
+				break;
+			}
+			err = script_call_op(regs, ctx, IMM);
+			if (err)
+				goto out;
+			break;
+
+		case SCRIPT_JMP | SCRIPT_EXIT:
+			if (!st->depth) {
+				ctx->retval = regs[SCRIPT_REG_0];
+				err = 0;
+				goto out;
+			}
+			pc = script_return(st);
+			continue;
+
+		default:
+			/* The verifier let through an opcode we do not run. */
+			err = -EINVAL;
+			goto out;
+		}
+		pc++;
+	}
+	goto out;
+fault:
+	err = -EFAULT;
+out:
+	ctx->pc = pc;
+	ctx->steps = steps;
+	kfree(st);
+	return err;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * script(2): the system call entry.
+ *
+ * script(cmd, attr, size) copies an extensible struct script_attr in the
+ * manner of openat2(2), checks that the fields the command does not use
+ * are zero, and then verifies, loads or runs a program.
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/overflow.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+#include <linux/uaccess.h>
+
+#include "script.h"
+
+static int script_prog_release(struct inode *inode, struct file *file)
+{
+	kvfree(file->private_data);
+	return 0;
+}
+
+static void script_prog_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct script_prog *prog = file->private_data;
+
+	seq_printf(m, "script-insns:\t%u\n", prog->len);
+}
+
+static const struct file_operations script_prog_fops = {
+	.release	= script_prog_release,
+	.show_fdinfo	= script_prog_show_fdinfo,
+	.llseek		= noop_llseek,
+};
+
+static bool script_attr_has_insns(const struct script_attr *attr)
+{
+	return attr->insns || attr->insn_cnt || attr->log_buf ||
+	       attr->log_size || attr->log_level;
+}
+
+static bool script_attr_has_run(const struct script_attr *attr)
+{
+	return memchr_inv(attr->args, 0, sizeof(attr->args)) || attr->stack ||
+	       attr->stack_size || attr->max_steps;
+}
+
+static int script_check_log(const struct script_attr *attr)
+{
+	if (attr->log_level == SCRIPT_LOG_NONE)
+		return attr->log_buf || attr->log_size ? -EINVAL : 0;
+	if (attr->log_level > SCRIPT_LOG_VERBOSE || !attr->log_buf)
+		return -EINVAL;
+	if (attr->log_size < SCRIPT_LOG_SIZE_MIN ||
+	    attr->log_size > SCRIPT_LOG_SIZE_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+static int script_check_stack(const struct script_attr *attr)
+{
+	u64 top;
+
+	if (!attr->stack && !attr->stack_size)
+		return 0;
+	if (!IS_ALIGNED(attr->stack, 8) || !IS_ALIGNED(attr->stack_size, 8))
+		return -EINVAL;
+	if (attr->stack_size < SCRIPT_STACK_MIN ||
+	    attr->stack_size > SCRIPT_STACK_MAX)
+		return -EINVAL;
+	if (check_add_overflow(attr->stack, attr->stack_size, &top))
+		return -EINVAL;
+	return 0;
+}
+
+/* Checks the fields of @attr that @cmd takes, and that the others are 0. */
+static int script_check_attr(unsigned int cmd, const struct script_attr *attr)
+{
+	if (attr->flags)
+		return -EINVAL;
+
+	switch (cmd) {
+	case SCRIPT_VERIFY:
+	case SCRIPT_LOAD:
+		if (attr->prog_fd || script_attr_has_run(attr))
+			return -EINVAL;
+		return script_check_log(attr);
+	case SCRIPT_RUN:
+		if (attr->prog_fd)
+			return -EINVAL;
+		return script_check_log(attr) ?: script_check_stack(attr);
+	case SCRIPT_RUN_FD:
+		if (script_attr_has_insns(attr))
+			return -EINVAL;
+		return script_check_stack(attr);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Copies the program in and verifies it.  The log and the rejected
+ * instruction index are written back whatever the outcome.
+ */
+static struct script_prog *script_prog_get(const struct script_attr *attr,
+					   struct script_attr __user *uattr)
+{
+	struct script_log log = { .level = attr->log_level };
+	const struct script_insn __user *uinsns = u64_to_user_ptr(attr->insns);
+	struct script_prog *prog = NULL;
+	u32 err_pc = 0;
+	int err;
+
+	if (attr->insn_cnt && attr->insn_cnt <= SCRIPT_MAXINSNS) {
+		prog = kvmalloc(struct_size(prog, insns, attr->insn_cnt),
+				GFP_KERNEL_ACCOUNT);
+		if (!prog)
+			return ERR_PTR(-ENOMEM);
+		prog->len = attr->insn_cnt;
+		if (copy_from_user(prog->insns, uinsns,
+				   array_size(prog->len, sizeof(*uinsns)))) {
+			err = -EFAULT;
+			goto out_free;
+		}
+	}
+
+	if (log.level) {
+		log.size = attr->log_size;
+		log.buf = kvzalloc(log.size, GFP_KERNEL_ACCOUNT);
+		if (!log.buf) {
+			err = -ENOMEM;
+			goto out_free;
+		}
+	}
+
+	/* An empty or oversized program is rejected before insns are read. */
+	err = script_verify(prog ? prog->insns : NULL, attr->insn_cnt,
+			    &log, &err_pc);
+
+	if (put_user(err_pc, &uattr->pc))
+		err = -EFAULT;
+	if (log.buf) {
+		if (copy_to_user(u64_to_user_ptr(attr->log_buf), log.buf,
+				 min(log.len + 1, log.size)) ||
+		    put_user(log.len_total + 1, &uattr->log_true_size))
+			err = -EFAULT;
+		kvfree(log.buf);
+	}
+	if (!err)
+		return prog;
+out_free:
+	kvfree(prog);
+	return ERR_PTR(err);
+}
+
+static int script_run_prog(const struct script_prog *prog,
+			   const struct script_attr *attr,
+			   struct script_attr __user *uattr)
+{
+	struct script_run_ctx ctx = {
+		.stack_lo	= attr->stack,
+		.stack_hi	= attr->stack + attr->stack_size,
+		.max_steps	= attr->max_steps,
+	};
+	int ret;
+
+	BUILD_BUG_ON(sizeof(ctx.args) != sizeof(attr->args));
+	memcpy(ctx.args, attr->args, sizeof(ctx.args));
+
+	ret = script_run(prog, &ctx);
+
+	if (put_user(ctx.retval, &uattr->retval) ||
+	    put_user(ctx.steps, &uattr->steps) ||
+	    put_user(ctx.pc, &uattr->pc))
+		return -EFAULT;
+	return ret;
+}
+
+static int script_run_fd(const struct script_attr *attr,
+			 struct script_attr __user *uattr)
+{
+	struct file *file;
+	int ret;
+
+	/* A real reference: the program may close its own descriptor. */
+	file = fget(attr->prog_fd);
+	if (!file)
+		return -EBADF;
+	if (file->f_op != &script_prog_fops)
+		ret = -EINVAL;
+	else
+		ret = script_run_prog(file->private_data, attr, uattr);
+	fput(file);
+	return ret;
+}
+
+SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
+		size_t, usize)
+{
+	struct script_prog *prog;
+	struct script_attr attr;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct script_insn) != 8);
+	BUILD_BUG_ON(sizeof(struct script_attr) != SCRIPT_ATTR_SIZE_VER0);
+
+	if (usize < SCRIPT_ATTR_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&attr, sizeof(attr), uattr, usize);
+	if (ret)
+		return ret;
+	ret = script_check_attr(cmd, &attr);
+	if (ret)
+		return ret;
+
+	if (cmd == SCRIPT_RUN_FD)
+		return script_run_fd(&attr, uattr);
+
+	prog = script_prog_get(&attr, uattr);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
+
+	switch (cmd) {
+	case SCRIPT_LOAD:
+		ret = anon_inode_getfd("script-prog", &script_prog_fops, prog,
+				       O_RDONLY | O_CLOEXEC);
+		if (ret >= 0)
+			return ret;
+		break;
+	case SCRIPT_RUN:
+		ret = script_run_prog(prog, &attr, uattr);
+		break;
+	}
+	kvfree(prog);
+	return ret;
+}
