@@ -392,7 +392,7 @@ static int find_subprogs(struct script_verifier *v)
 /* Rule 4: jumps stay in their subprogram; none falls off its end. */
 static int check_jumps(struct script_verifier *v)
 {
-	u32 pc, i, last;
+	u32 pc, last;
 
 	for (pc = 0; pc < v->len; pc++) {
 		const struct script_insn *insn = &v->insns[pc];
@@ -408,14 +408,12 @@ static int check_jumps(struct script_verifier *v)
 			return reject(v, pc, "jump to %lld leaves the subprogram", t);
 	}
 
-	for (i = 0; i < v->nsubs; i++) {
-		last = v->subs[i].end - 1;
-		if (v->vi[last].flags & VI_LDIMM_HI)
-			last--;
-		if (!is_terminal(&v->insns[last]))
-			return reject(v, last, "falls off the end of the %s",
-				      i + 1 == v->nsubs ? "program" : "subprogram");
-	}
+	/* Rule 3 made sure no other subprogram runs into the next one. */
+	last = v->len - 1;
+	if (v->vi[last].flags & VI_LDIMM_HI)
+		last--;
+	if (!is_terminal(&v->insns[last]))
+		return reject(v, last, "falls off the end of the program");
 	return 0;
 }
 
