@@ -70,6 +70,27 @@ function result(name, line) {
 	next
 }
 
+# A parameterised case: each parameter counts on its own.
+phase != "selftests" && /^        # Subtest: / {
+	pcase = $3
+	params = 0
+	params_bad = 0
+	next
+}
+
+phase != "selftests" && /^        (not )?ok [0-9]+ / {
+	line = substr($0, 9)
+	name = line
+	sub(/^(not )?ok [0-9]+ /, "", name)
+	sub(/ # .*/, "", name)
+	params++
+	if (line ~ /^not ok/)
+		params_bad = suite_bad = 1
+	result("kunit " suite "." pcase "(" name ")", line)
+	kunit++
+	next
+}
+
 phase != "selftests" && /^    (not )?ok [0-9]+ / {
 	line = substr($0, 5)
 	name = line
@@ -77,6 +98,13 @@ phase != "selftests" && /^    (not )?ok [0-9]+ / {
 	sub(/ # .*/, "", name)
 	if (line ~ /^not ok/)
 		suite_bad = 1
+	if (params) {
+		# Counted by its parameters, unless it failed on its own.
+		if (line ~ /^not ok/ && !params_bad)
+			fail("kunit " suite "." name)
+		params = 0
+		next
+	}
 	result("kunit " suite "." name, line)
 	kunit++
 	next
