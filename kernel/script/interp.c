@@ -453,13 +453,10 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 		case SCRIPT_JMP | SCRIPT_JA:
 			goto jump;
 		case SCRIPT_JMP32 | SCRIPT_JA:
-			pc += IMM;
-			if (IMM < 0) {
-				err = script_yield();
-				if (err)
-					goto out;
-			}
-			break;
+			pc += IMM + 1;
+			if (IMM < 0)
+				goto back_edge;
+			continue;
 		case SCRIPT_JMP | SCRIPT_JEQ | SCRIPT_X:
 			if ((u64)DST == (u64)SRC)
 				goto jump;
@@ -637,13 +634,16 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 				goto jump;
 			break;
 jump:
-			pc += insn->off;
-			if (insn->off < 0) {
-				err = script_yield();
-				if (err)
-					goto out;
-			}
-			break;
+			pc += insn->off + 1;
+			if (insn->off < 0)
+				goto back_edge;
+			continue;
+back_edge:
+			/* The run stops, if it does, before the target. */
+			err = script_yield();
+			if (err)
+				goto out;
+			continue;
 
 		case SCRIPT_JMP | SCRIPT_CALL:
 			if (insn->src_reg == SCRIPT_PSEUDO_CALL) {

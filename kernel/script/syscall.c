@@ -208,8 +208,11 @@ SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
 	BUILD_BUG_ON(sizeof(struct script_insn) != 8);
 	BUILD_BUG_ON(sizeof(struct script_attr) != SCRIPT_ATTR_SIZE_VER0);
 
+	/* As openat2(2) and clone3(2): at least VER0, at most a page. */
 	if (usize < SCRIPT_ATTR_SIZE_VER0)
 		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	ret = copy_struct_from_user(&attr, sizeof(attr), uattr, usize);
 	if (ret)
 		return ret;

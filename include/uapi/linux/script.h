@@ -154,7 +154,8 @@ enum script_cmd {
  * of script(2) is sizeof(struct script_attr) as the caller knew it.  A
  * kernel handed a larger struct requires the bytes it does not know to be
  * zero (-E2BIG otherwise); a struct smaller than %SCRIPT_ATTR_SIZE_VER0 is
- * -EINVAL.  Input fields a command does not use must be zero.
+ * -EINVAL, one larger than a page -E2BIG.  Input fields a command does not
+ * use must be zero.
  *
  * @flags: none are defined yet: must be 0.
  * @insns: VERIFY, LOAD, RUN: user address of @insn_cnt instructions.
