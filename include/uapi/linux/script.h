@@ -176,8 +176,8 @@ enum script_cmd {
  *	instructions; 0 for no limit.
  * @retval: out, RUN and RUN_FD: r0 when the program reached EXIT.
  * @steps: out, RUN and RUN_FD: instructions executed.
- * @pc: out: the index of the instruction a run stopped at, or that the
- *	verifier rejected.
+ * @pc: out: the index of the instruction a stopped run was about to run
+ *	(which has not taken effect), or that the verifier rejected.
  * @log_true_size: out: bytes the whole log needs, its NUL included.
  */
 struct script_attr {
