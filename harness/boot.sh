@@ -20,7 +20,8 @@ append="console=ttyS0 panic=-1 oops=panic scripttimeout=300"
 mkdir -p "$(dirname "$log")"
 if [ "$mode" = run ]; then
 	echo "Booting; 'exit' in the shell (or Ctrl-A x) ends QEMU."
-	exec "${qemu[@]}" -append "$append scriptmode=shell" 2>&1 | tee "$log"
+	"${qemu[@]}" -append "$append scriptmode=shell" 2>&1 | tee "$log"
+	exit "${PIPESTATUS[0]}"
 fi
 
 echo "  BOOT    QEMU TCG, timeout ${timeout}s (console: $log)"
