@@ -8,28 +8,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
-#include "script.h"
-
-#define I(CODE, DST, SRC, OFF, IMM)					\
-	((struct script_insn){ .code = (CODE), .dst_reg = (DST),	\
-			       .src_reg = (SRC), .off = (OFF), .imm = (IMM) })
-
-#define ALU64_IMM(OP, DST, IMM)	I(SCRIPT_ALU64 | (OP) | SCRIPT_K, DST, 0, 0, IMM)
-#define ALU64_REG(OP, DST, SRC)	I(SCRIPT_ALU64 | (OP) | SCRIPT_X, DST, SRC, 0, 0)
-#define ALU32_IMM(OP, DST, IMM)	I(SCRIPT_ALU | (OP) | SCRIPT_K, DST, 0, 0, IMM)
-#define ALU32_REG(OP, DST, SRC)	I(SCRIPT_ALU | (OP) | SCRIPT_X, DST, SRC, 0, 0)
-#define MOV64_IMM(DST, IMM)	ALU64_IMM(SCRIPT_MOV, DST, IMM)
-#define MOV64_REG(DST, SRC)	ALU64_REG(SCRIPT_MOV, DST, SRC)
-#define JMP_IMM(OP, DST, IMM, OFF) I(SCRIPT_JMP | (OP) | SCRIPT_K, DST, 0, OFF, IMM)
-#define JMP_REG(OP, DST, SRC, OFF) I(SCRIPT_JMP | (OP) | SCRIPT_X, DST, SRC, OFF, 0)
-#define JA(OFF)			I(SCRIPT_JMP | SCRIPT_JA, 0, 0, OFF, 0)
-#define CALL_OP(ID)		I(SCRIPT_JMP | SCRIPT_CALL, 0, 0, 0, ID)
-#define CALL_REL(IMM)		I(SCRIPT_JMP | SCRIPT_CALL, 0, SCRIPT_PSEUDO_CALL, 0, IMM)
-#define LD_IMM64(DST, LO)	I(SCRIPT_LD | SCRIPT_IMM | SCRIPT_DW, DST, 0, 0, LO)
-#define LD_IMM64_HI(HI)		I(0, 0, 0, 0, HI)
-#define LDX(SIZE, DST, SRC, OFF) I(SCRIPT_LDX | SCRIPT_MEM | (SIZE), DST, SRC, OFF, 0)
-#define STX(SIZE, DST, SRC, OFF) I(SCRIPT_STX | SCRIPT_MEM | (SIZE), DST, SRC, OFF, 0)
-#define EXIT			I(SCRIPT_JMP | SCRIPT_EXIT, 0, 0, 0, 0)
+#include "script_test.h"
 
 #define MAX_TEST_INSNS	32
 
@@ -185,15 +164,6 @@ static void verifier_case_desc(const struct verifier_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(verifier, verifier_cases, verifier_case_desc);
 
-static u32 case_len(const struct verifier_case *c)
-{
-	u32 n = MAX_TEST_INSNS;
-
-	while (n && !memchr_inv(&c->insns[n - 1], 0, sizeof(c->insns[0])))
-		n--;
-	return n;
-}
-
 static void verifier_test(struct kunit *test)
 {
 	const struct verifier_case *c = test->param_value;
@@ -204,7 +174,7 @@ static void verifier_test(struct kunit *test)
 	log.buf = kunit_kzalloc(test, log.size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, log.buf);
 
-	err = script_verify(c->insns, case_len(c), &log, &pc);
+	err = script_verify(c->insns, script_test_len(c->insns, MAX_TEST_INSNS), &log, &pc);
 	KUNIT_EXPECT_EQ(test, err, c->err);
 	if (c->err) {
 		KUNIT_EXPECT_EQ(test, pc, c->pc);
