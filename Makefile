@@ -34,6 +34,10 @@ TIMEOUT		?= $(if $(filter debug,$(FLAVOUR)),1500,600)
 KERNEL		:= $(OBJ)/arch/x86/boot/bzImage
 INITRD		:= $(OUT)/initramfs.cpio.gz
 
+# ccache: paths below the checkout are hashed relative to it, so that a
+# fresh clone elsewhere on the machine hits what an earlier one compiled.
+export CCACHE_BASEDIR := $(TOP)
+
 # One kernel build at a time on this machine, whoever starts it.
 KMAKE		= flock $(LOCK) $(MAKE) -s -C $(TREE) O=$(OBJ) ARCH=x86_64 \
 		  CC="ccache gcc" HOSTCC="ccache gcc" -j$(JOBS)
