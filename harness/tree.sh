@@ -39,9 +39,20 @@ broken() {
 }
 
 # The patch series: reverse the applied one, apply the new one.
+# Files the series leaves as they were keep their times, so that kbuild
+# does not rebuild what includes them.
 new=$tree/.script-series.new
 cat "$top"/patches/*.patch > "$new"
 if ! cmp -s "$new" "$tree/.script-series"; then
+	keep=$(mktemp -d)
+	files=$(cat "$new" "$tree/.script-series" 2>/dev/null |
+		sed -n 's|^+++ b/||p' | sort -u)
+	for f in $files; do
+		if [ -f "$tree/$f" ]; then
+			mkdir -p "$keep/$(dirname "$f")"
+			cp -p "$tree/$f" "$keep/$f"
+		fi
+	done
 	if [ -f "$tree/.script-series" ]; then
 		echo "tree: reverting the previous patch series"
 		patch -d "$tree" -p1 -R -s -f --no-backup-if-mismatch \
@@ -54,6 +65,12 @@ if ! cmp -s "$new" "$tree/.script-series"; then
 			broken
 	done
 	mv "$new" "$tree/.script-series"
+	for f in $files; do
+		if [ -f "$keep/$f" ] && cmp -s "$keep/$f" "$tree/$f"; then
+			touch -r "$keep/$f" "$tree/$f"
+		fi
+	done
+	rm -rf "$keep"
 else
 	rm -f "$new"
 fi

@@ -8,6 +8,7 @@
  */
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -15,9 +16,63 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
+#include <linux/sysctl.h>
 #include <linux/uaccess.h>
 
 #include "script.h"
+
+/*
+ * kernel.script_restrict: who may call script(2).
+ *   0  everyone (the default): a program can do nothing its caller could
+ *      not do with plain system calls;
+ *   1  only callers with CAP_SYS_ADMIN;
+ *   2  nobody.
+ */
+#define SCRIPT_RESTRICT_NONE	0
+#define SCRIPT_RESTRICT_ADMIN	1
+#define SCRIPT_RESTRICT_ALL	2
+
+static int sysctl_script_restrict __read_mostly;
+
+#ifdef CONFIG_SYSCTL
+static int script_restrict_handler(const struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+}
+
+static struct ctl_table script_sysctl_table[] = {
+	{
+		.procname	= "script_restrict",
+		.data		= &sysctl_script_restrict,
+		.maxlen		= sizeof(sysctl_script_restrict),
+		.mode		= 0644,
+		.proc_handler	= script_restrict_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+};
+
+static int __init script_sysctl_init(void)
+{
+	register_sysctl_init("kernel", script_sysctl_table);
+	return 0;
+}
+late_initcall(script_sysctl_init);
+#endif /* CONFIG_SYSCTL */
+
+static bool script_allowed(void)
+{
+	switch (READ_ONCE(sysctl_script_restrict)) {
+	case SCRIPT_RESTRICT_NONE:
+		return true;
+	case SCRIPT_RESTRICT_ADMIN:
+		return capable(CAP_SYS_ADMIN);
+	}
+	return false;
+}
 
 static int script_prog_release(struct inode *inode, struct file *file)
 {
@@ -207,6 +262,9 @@ SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
 
 	BUILD_BUG_ON(sizeof(struct script_insn) != 8);
 	BUILD_BUG_ON(sizeof(struct script_attr) != SCRIPT_ATTR_SIZE_VER0);
+
+	if (!script_allowed())
+		return -EPERM;
 
 	/* As openat2(2) and clone3(2): at least VER0, at most a page. */
 	if (usize < SCRIPT_ATTR_SIZE_VER0)

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel.script_restrict: 0 lets everyone call script(2), 1 only
+ * CAP_SYS_ADMIN, 2 nobody.  Each level is checked against a caller that
+ * holds CAP_SYS_ADMIN and one that does not, and the test restores the
+ * value it found.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+
+#include "../kselftest_harness.h"
+#include "script_util.h"
+
+#define RESTRICT	"/proc/sys/kernel/script_restrict"
+
+static const struct script_insn ok_prog[] = { MOV64_IMM(0, 42), EXIT };
+
+/* -errno of writing @val to the sysctl, 0 on success. */
+static int write_restrict(const char *val)
+{
+	int fd = open(RESTRICT, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_restrict(void)
+{
+	char buf[16] = "";
+	int fd = open(RESTRICT, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoi(buf) : -EIO;
+}
+
+/* Drops CAP_SYS_ADMIN from the effective set, staying uid 0. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* Every command, as the current process: 0 or the first -errno. */
+static int try_all_cmds(int loaded_fd)
+{
+	struct script_attr attr = { };
+	int fd;
+
+	script_attr_prog(&attr, ok_prog, ARRAY_LEN(ok_prog));
+	if (sys_script(SCRIPT_VERIFY, &attr, sizeof(attr)))
+		return -errno;
+	fd = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (sys_script(SCRIPT_RUN, &attr, sizeof(attr)))
+		return -errno;
+	if (attr.retval != 42)
+		return -EIO;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = loaded_fd;
+	if (sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)))
+		return -errno;
+	return attr.retval == 42 ? 0 : -EIO;
+}
+
+/* Each of @cmds refuses with @err (0: all succeed). */
+static int expect_each_cmd(int loaded_fd, int err)
+{
+	static const unsigned int cmds[] = {
+		SCRIPT_VERIFY, SCRIPT_LOAD, SCRIPT_RUN, SCRIPT_RUN_FD,
+	};
+	unsigned int i;
+
+	if (!err)
+		return try_all_cmds(loaded_fd);
+	for (i = 0; i < ARRAY_LEN(cmds); i++) {
+		struct script_attr attr = { };
+
+		if (cmds[i] == SCRIPT_RUN_FD)
+			attr.prog_fd = loaded_fd;
+		else
+			script_attr_prog(&attr, ok_prog, ARRAY_LEN(ok_prog));
+		if (sys_script(cmds[i], &attr, sizeof(attr)) != -1 ||
+		    errno != -err)
+			return -EIO;
+	}
+	return 0;
+}
+
+enum who { ROOT, NO_SYS_ADMIN, NOBODY };
+
+/* Runs expect_each_cmd() in a child as @who; its result. */
+static int child_expect(enum who who, int loaded_fd, int err)
+{
+	int status, ret;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (who == NO_SYS_ADMIN && drop_sys_admin())
+			_exit(2);
+		/* Leaving uid 0 drops every capability. */
+		if (who == NOBODY && setresuid(65534, 65534, 65534))
+			_exit(3);
+		ret = expect_each_cmd(loaded_fd, err);
+		_exit(ret ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return WEXITSTATUS(status);
+}
+
+/* -errno of writing the sysctl from a child as @who. */
+static int child_write(enum who who, const char *val)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (who == NO_SYS_ADMIN && drop_sys_admin())
+			_exit(200);
+		if (who == NOBODY && setresuid(65534, 65534, 65534))
+			_exit(201);
+		_exit(-write_restrict(val));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+FIXTURE(restrict) {
+	int saved;
+	int fd;		/* a program loaded while unrestricted */
+};
+
+FIXTURE_SETUP(restrict)
+{
+	struct script_attr attr = { };
+
+	self->saved = read_restrict();
+	ASSERT_LE(0, self->saved) TH_LOG(RESTRICT ": %s", strerror(-self->saved));
+	ASSERT_EQ(0, write_restrict("0"));
+	script_attr_prog(&attr, ok_prog, ARRAY_LEN(ok_prog));
+	self->fd = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(restrict)
+{
+	char val[16];
+
+	close(self->fd);
+	snprintf(val, sizeof(val), "%d", self->saved);
+	EXPECT_EQ(0, write_restrict(val));
+}
+
+TEST_F(restrict, zero_allows_everyone)
+{
+	EXPECT_EQ(0, read_restrict());
+	EXPECT_EQ(0, child_expect(ROOT, self->fd, 0));
+	EXPECT_EQ(0, child_expect(NO_SYS_ADMIN, self->fd, 0));
+	EXPECT_EQ(0, child_expect(NOBODY, self->fd, 0));
+}
+
+TEST_F(restrict, one_needs_cap_sys_admin)
+{
+	ASSERT_EQ(0, write_restrict("1"));
+	EXPECT_EQ(1, read_restrict());
+	EXPECT_EQ(0, child_expect(ROOT, self->fd, 0));
+	/* uid 0 is not enough: the capability is what counts. */
+	EXPECT_EQ(0, child_expect(NO_SYS_ADMIN, self->fd, -EPERM));
+	EXPECT_EQ(0, child_expect(NOBODY, self->fd, -EPERM));
+}
+
+TEST_F(restrict, two_refuses_everyone)
+{
+	ASSERT_EQ(0, write_restrict("2"));
+	EXPECT_EQ(2, read_restrict());
+	EXPECT_EQ(0, child_expect(ROOT, self->fd, -EPERM));
+	EXPECT_EQ(0, child_expect(NO_SYS_ADMIN, self->fd, -EPERM));
+	EXPECT_EQ(0, child_expect(NOBODY, self->fd, -EPERM));
+	/* And back: nothing was latched. */
+	ASSERT_EQ(0, write_restrict("0"));
+	EXPECT_EQ(0, child_expect(NOBODY, self->fd, 0));
+}
+
+TEST_F(restrict, values_outside_zero_to_two_are_einval)
+{
+	EXPECT_EQ(-EINVAL, write_restrict("3"));
+	EXPECT_EQ(-EINVAL, write_restrict("-1"));
+	EXPECT_EQ(0, read_restrict());
+}
+
+TEST_F(restrict, only_cap_sys_admin_may_change_it)
+{
+	EXPECT_EQ(-EACCES, child_write(NOBODY, "2"));
+	EXPECT_EQ(-EPERM, child_write(NO_SYS_ADMIN, "2"));
+	EXPECT_EQ(0, read_restrict());
+	EXPECT_EQ(0, child_write(ROOT, "1"));
+	EXPECT_EQ(1, read_restrict());
+}
+
+TEST_HARNESS_MAIN
