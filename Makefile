@@ -6,7 +6,8 @@
 #   make check           build, boot, run KUnit and the kselftests
 #   make check DEBUG=1   the same on a KASAN/UBSAN/lockdep/kmemleak kernel
 #   make run             boot to an interactive shell on the serial console
-#   make lint            checkpatch --strict, W=1 and sparse over the series
+#   make lint            checkpatch --strict over the series and its tests,
+#                        W=1 and sparse over kernel/script
 #   make kcheck          compile kernel/script with W=1 and sparse only
 #   make clean           remove build/ (the pristine source cache stays)
 #
@@ -42,7 +43,9 @@ export CCACHE_BASEDIR := $(TOP)
 KMAKE		= flock $(LOCK) $(MAKE) -s -C $(TREE) O=$(OBJ) ARCH=x86_64 \
 		  CC="ccache gcc" HOSTCC="ccache gcc" -j$(JOBS)
 
-KFILES		:= $(wildcard kernel/script/*.[ch]) include/uapi/linux/script.h
+KFILES		:= $(wildcard kernel/script/*.[ch]) include/uapi/linux/script.h \
+		   $(wildcard tools/testing/selftests/script/*.[ch]) \
+		   harness/uring_test.c
 
 .PHONY: all deps tree config kernel kcheck lint selftests initramfs check run clean
 
@@ -77,10 +80,12 @@ kcheck: config
 	@$(KMAKE) W=1 C=2 kernel/script/ 2>&1 | tee $(OBJ)/kcheck.log
 	@! grep -E 'warning:|error:' $(OBJ)/kcheck.log
 
+# checkpatch exits non-zero on a CHECK too: --strict clean means none.
 lint: kcheck
 	@$(TREE)/scripts/checkpatch.pl --no-tree --strict --terse -f $(KFILES) \
 		| tee $(OBJ)/checkpatch.log
-	@! grep -E ': (ERROR|WARNING):' $(OBJ)/checkpatch.log
+	@cd $(TREE) && ./scripts/checkpatch.pl --strict --terse $(TOP)/patches/*.patch \
+		| tee -a $(OBJ)/checkpatch.log
 
 selftests: kernel
 	@mkdir -p $(OUT)/selftests

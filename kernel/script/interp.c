@@ -92,24 +92,6 @@ static u32 script_mod32(u32 a, u32 b, bool smod)
 #define SRC	regs[insn->src_reg]
 #define IMM	insn->imm
 
-/*
- * Both widths of an ALU op that is a C operator: the low half of the
- * 64-bit result is the 32-bit result.  @imm is the sign-extended IMM.
- */
-#define SCRIPT_ALU_CASES(OP, EXPR)					\
-	case SCRIPT_ALU64 | (OP) | SCRIPT_X:				\
-		DST = DST EXPR SRC;					\
-		break;							\
-	case SCRIPT_ALU64 | (OP) | SCRIPT_K:				\
-		DST = DST EXPR imm;					\
-		break;							\
-	case SCRIPT_ALU | (OP) | SCRIPT_X:				\
-		DST = (u32)(DST EXPR SRC);				\
-		break;							\
-	case SCRIPT_ALU | (OP) | SCRIPT_K:				\
-		DST = (u32)(DST EXPR imm);				\
-		break
-
 static inline void __user *script_addr(u64 base, s16 off)
 {
 	return (void __user *)(unsigned long)(base + off);
@@ -264,7 +246,7 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 
 	for (;;) {
 		insn = &prog->insns[pc];
-		imm = insn->imm;
+		imm = insn->imm;	/* sign-extended, as eBPF's K operand */
 		if (unlikely(ctx->max_steps && steps == ctx->max_steps)) {
 			err = -ETIME;
 			break;
@@ -273,12 +255,78 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 
 		switch (insn->code) {
 		/* ALU64 and ALU */
-		SCRIPT_ALU_CASES(SCRIPT_ADD, +);
-		SCRIPT_ALU_CASES(SCRIPT_SUB, -);
-		SCRIPT_ALU_CASES(SCRIPT_MUL, *);
-		SCRIPT_ALU_CASES(SCRIPT_OR, |);
-		SCRIPT_ALU_CASES(SCRIPT_AND, &);
-		SCRIPT_ALU_CASES(SCRIPT_XOR, ^);
+		case SCRIPT_ALU64 | SCRIPT_ADD | SCRIPT_X:
+			DST += SRC;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_ADD | SCRIPT_K:
+			DST += imm;
+			break;
+		case SCRIPT_ALU | SCRIPT_ADD | SCRIPT_X:
+			DST = (u32)(DST + SRC);
+			break;
+		case SCRIPT_ALU | SCRIPT_ADD | SCRIPT_K:
+			DST = (u32)(DST + imm);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_SUB | SCRIPT_X:
+			DST -= SRC;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_SUB | SCRIPT_K:
+			DST -= imm;
+			break;
+		case SCRIPT_ALU | SCRIPT_SUB | SCRIPT_X:
+			DST = (u32)(DST - SRC);
+			break;
+		case SCRIPT_ALU | SCRIPT_SUB | SCRIPT_K:
+			DST = (u32)(DST - imm);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_MUL | SCRIPT_X:
+			DST *= SRC;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_MUL | SCRIPT_K:
+			DST *= imm;
+			break;
+		case SCRIPT_ALU | SCRIPT_MUL | SCRIPT_X:
+			DST = (u32)(DST * SRC);
+			break;
+		case SCRIPT_ALU | SCRIPT_MUL | SCRIPT_K:
+			DST = (u32)(DST * imm);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_OR | SCRIPT_X:
+			DST |= SRC;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_OR | SCRIPT_K:
+			DST |= imm;
+			break;
+		case SCRIPT_ALU | SCRIPT_OR | SCRIPT_X:
+			DST = (u32)(DST | SRC);
+			break;
+		case SCRIPT_ALU | SCRIPT_OR | SCRIPT_K:
+			DST = (u32)(DST | imm);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_AND | SCRIPT_X:
+			DST &= SRC;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_AND | SCRIPT_K:
+			DST &= imm;
+			break;
+		case SCRIPT_ALU | SCRIPT_AND | SCRIPT_X:
+			DST = (u32)(DST & SRC);
+			break;
+		case SCRIPT_ALU | SCRIPT_AND | SCRIPT_K:
+			DST = (u32)(DST & imm);
+			break;
+		case SCRIPT_ALU64 | SCRIPT_XOR | SCRIPT_X:
+			DST ^= SRC;
+			break;
+		case SCRIPT_ALU64 | SCRIPT_XOR | SCRIPT_K:
+			DST ^= imm;
+			break;
+		case SCRIPT_ALU | SCRIPT_XOR | SCRIPT_X:
+			DST = (u32)(DST ^ SRC);
+			break;
+		case SCRIPT_ALU | SCRIPT_XOR | SCRIPT_K:
+			DST = (u32)(DST ^ imm);
+			break;
 		case SCRIPT_ALU64 | SCRIPT_LSH | SCRIPT_X:
 			DST <<= SRC & 63;
 			break;

@@ -39,7 +39,7 @@ FIXTURE_TEARDOWN(clang)
 }
 
 static uint64_t run_upper_sum(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(clang) *self, const void *buf,
+			      struct _test_data_clang *self, const void *buf,
 			      unsigned long len)
 {
 	struct script_attr attr = { .args = { (uintptr_t)buf, len } };

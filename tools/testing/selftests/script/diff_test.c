@@ -122,7 +122,7 @@ static int is_jump(const struct script_insn *insn)
 /* Builds a program; returns its length. */
 static unsigned int gen(struct script_insn *p)
 {
-	unsigned int n = 0, i, r, k, end, starts[BODY + 1];
+	unsigned int n = 0, i, r, k, starts[BODY + 1];
 
 	for (r = 0; r <= 9; r++) {
 		uint64_t v = rnd_value();
@@ -149,7 +149,7 @@ static unsigned int gen(struct script_insn *p)
 			p[n++] = LD_IMM64_HI((uint32_t)(v >> 32));
 		}
 	}
-	end = starts[BODY] = n;
+	starts[BODY] = n;
 
 	/* Forward jumps land on a later body instruction or the stores. */
 	for (i = 0; i < BODY; i++) {
@@ -170,7 +170,6 @@ static unsigned int gen(struct script_insn *p)
 		if (r != 1)
 			p[n++] = STX(SCRIPT_DW, 1, r, 8 * r);
 	p[n++] = EXIT;
-	(void)end;
 	return n;
 }
 

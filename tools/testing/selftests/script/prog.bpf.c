@@ -12,7 +12,7 @@
  */
 unsigned long upper_sum(const unsigned char *buf, unsigned long len)
 {
-	volatile unsigned char table[64];
+	unsigned char table[64];
 	unsigned long i, n = 0, sum = 0;
 
 	for (i = 0; i < sizeof(table); i++)

@@ -92,11 +92,11 @@ TEST(fault_names_the_instruction)
 	EXPECT_EQ(2, attr.pc);
 }
 
-static volatile sig_atomic_t alarms;
+static int alarms;
 
 static void on_alarm(int sig)
 {
-	alarms++;
+	__atomic_fetch_add(&alarms, 1, __ATOMIC_RELAXED);
 }
 
 /* A loop forever ends at a signal: -EINTR, never restarted. */
@@ -106,10 +106,10 @@ static void interrupt_loop(struct __test_metadata *_metadata, int sa_flags)
 	struct script_attr attr = { };
 
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	alarms = 0;
+	__atomic_store_n(&alarms, 0, __ATOMIC_RELAXED);
 	alarm(1);
 	EXPECT_EQ(-EINTR, script_run(&attr, loop_prog, ARRAY_LEN(loop_prog)));
-	EXPECT_EQ(1, alarms);
+	EXPECT_EQ(1, __atomic_load_n(&alarms, __ATOMIC_RELAXED));
 	EXPECT_EQ(0, attr.pc);
 	EXPECT_LT(1000, attr.steps);
 	signal(SIGALRM, SIG_DFL);

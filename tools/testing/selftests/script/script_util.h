@@ -13,10 +13,6 @@
 #include <sys/syscall.h>
 #include <linux/script.h>
 
-#ifndef __NR_script
-#define __NR_script 463
-#endif
-
 static inline long sys_script(unsigned int cmd, void *attr, size_t size)
 {
 	return syscall(__NR_script, cmd, attr, size);
