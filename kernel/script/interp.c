@@ -174,7 +174,11 @@ static int script_store(const struct script_insn *insn, const u64 *regs)
 	return put_user(v, (u64 __user *)p);
 }
 
-/* A pseudo-call at @pc: save the caller's r6 to r10, open a frame. */
+/*
+ * A pseudo-call at @pc: save the caller's r6 to r10, open a frame.  The
+ * callee's frame is the SCRIPT_FRAME_SIZE bytes below its r10, which is
+ * SCRIPT_FRAME_SIZE below the caller's: both must lie within the stack.
+ */
 static int script_call(struct script_state *st,
 		       const struct script_run_ctx *ctx, u32 pc)
 {
@@ -186,7 +190,7 @@ static int script_call(struct script_state *st,
 	if (err)
 		return err;
 	if (st->depth == SCRIPT_MAX_CALL_DEPTH ||
-	    regs[SCRIPT_REG_10] - ctx->stack_lo < SCRIPT_FRAME_SIZE)
+	    regs[SCRIPT_REG_10] - ctx->stack_lo < 2 * SCRIPT_FRAME_SIZE)
 		return -ENOSPC;
 	f = &st->frames[st->depth++];
 	f->ret = pc + 1;

@@ -168,7 +168,7 @@ static void interp_test(struct kunit *test)
 	/* No case touches the stack: its bounds only frame the calls. */
 	struct script_run_ctx ctx = {
 		.stack_lo = 0x10000,
-		.stack_hi = 0x10000 + 2 * SCRIPT_FRAME_SIZE,
+		.stack_hi = 0x10000 + (SCRIPT_MAX_CALL_DEPTH + 1) * SCRIPT_FRAME_SIZE,
 	};
 
 	memcpy(ctx.args, c->args, sizeof(ctx.args));

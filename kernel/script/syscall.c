@@ -123,6 +123,8 @@ static int script_check_stack(const struct script_attr *attr)
 
 	if (!attr->stack && !attr->stack_size)
 		return 0;
+	if (!attr->stack)
+		return -EINVAL;
 	if (!IS_ALIGNED(attr->stack, 8) || !IS_ALIGNED(attr->stack_size, 8))
 		return -EINVAL;
 	if (attr->stack_size < SCRIPT_STACK_MIN ||
@@ -158,8 +160,16 @@ static int script_check_attr(unsigned int cmd, const struct script_attr *attr)
 }
 
 /*
- * Copies the program in and verifies it.  The log and the rejected
- * instruction index are written back whatever the outcome.
+ * The verifier logs one line: the reason for a rejection, or the summary
+ * of an accepted program.  The kernel buffer need not be larger than that
+ * for any log_size; log_true_size still counts the whole log.
+ */
+#define SCRIPT_LOG_KBUF		512U
+
+/*
+ * Copies the program in and verifies it.  Once the program is in, the
+ * log and the rejected instruction index are written back whatever the
+ * outcome.
  */
 static struct script_prog *script_prog_get(const struct script_attr *attr,
 					   struct script_attr __user *uattr)
@@ -184,8 +194,8 @@ static struct script_prog *script_prog_get(const struct script_attr *attr,
 	}
 
 	if (log.level) {
-		log.size = attr->log_size;
-		log.buf = kvzalloc(log.size, GFP_KERNEL_ACCOUNT);
+		log.size = min(attr->log_size, SCRIPT_LOG_KBUF);
+		log.buf = kzalloc(log.size, GFP_KERNEL_ACCOUNT);
 		if (!log.buf) {
 			err = -ENOMEM;
 			goto out_free;
@@ -203,7 +213,7 @@ static struct script_prog *script_prog_get(const struct script_attr *attr,
 				 min(log.len + 1, log.size)) ||
 		    put_user(log.len_total + 1, &uattr->log_true_size))
 			err = -EFAULT;
-		kvfree(log.buf);
+		kfree(log.buf);
 	}
 	if (!err)
 		return prog;

@@ -28,11 +28,15 @@
  *     an LD_IMM64; no subprogram's last instruction lets execution run
  *     on past it.
  *  5. The call graph has no cycle, and calls nest at most
- *     SCRIPT_MAX_CALL_DEPTH deep.
+ *     SCRIPT_MAX_CALL_DEPTH deep, whether or not the main program reaches
+ *     the calls.
  *  6. No instruction reachable from a subprogram's start reads a register
- *     that is not written on every path to it.  At a subprogram's start
- *     r1 to r5 (its arguments) and r10 are written; a call writes r0 and
- *     leaves r1 to r5 unwritten.
+ *     that is not written on every path to it.  At the main program's
+ *     start r1 to r5 (the caller's arguments) and r10 are written.  A
+ *     subprogram may read r1 to r5 before it writes them: they are its
+ *     arguments, and each call to it reads them, so they must be written
+ *     (or be the caller's own arguments) where it is called.  A call
+ *     writes r0 and leaves r1 to r5 unwritten.
  */
 
 #include <linux/kernel.h>
@@ -41,9 +45,19 @@
 
 #include "script.h"
 
+/*
+ * The dataflow pass tracks, for each instruction, two sets in one u16:
+ * REG(r), r written on every path from its subprogram's start; and
+ * ARG(r), for r1 to r5, r written or still the subprogram's own argument
+ * on every path.  A read of r1 to r5 with ARG() but not REG() set is a
+ * read of an argument, which the subprogram's callers must provide.
+ */
 #define REG(r)		BIT(r)
 #define ARG_REGS	(REG(1) | REG(2) | REG(3) | REG(4) | REG(5))
-#define ENTRY_REGS	(ARG_REGS | REG(SCRIPT_REG_10))
+#define ARG_SHIFT	10
+#define ARG(mask)	((u16)((mask) & ARG_REGS) << ARG_SHIFT)
+#define ARGS_OF(set)	(((set) >> ARG_SHIFT) & ARG_REGS)
+#define ENTRY_SET	(REG(SCRIPT_REG_10) | ARG(ARG_REGS))
 
 /* struct script_vinsn.flags */
 #define VI_LDIMM_HI	BIT(0)	/* second slot of an LD_IMM64 */
@@ -70,6 +84,7 @@ struct script_vinsn {
  * @depth: longest chain of calls it makes, once known
  * @state: 0 unvisited, 1 on the DFS stack, 2 done
  * @next: DFS cursor: next instruction to look at for calls
+ * @args: which of r1 to r5 it reads as arguments, once known
  */
 struct script_subprog {
 	u32 start;
@@ -77,6 +92,7 @@ struct script_subprog {
 	u32 depth;
 	u32 state;
 	u32 next;
+	u16 args;
 };
 
 struct script_verifier {
@@ -85,6 +101,7 @@ struct script_verifier {
 	struct script_vinsn *vi;
 	struct script_subprog *subs;
 	u32 nsubs;
+	u32 *order;	/* subprograms, each after every one it calls */
 	u32 *work;
 	struct script_log *log;
 	u32 *err_pc;
@@ -425,61 +442,95 @@ static u32 next_call(struct script_verifier *v, struct script_subprog *s)
 	return s->next;
 }
 
-/* Rule 5: an iterative depth-first walk of the call graph. */
-static int check_calls(struct script_verifier *v)
+/* The subprogram the pseudo-call at @pc calls. */
+static struct script_subprog *callee_of(struct script_verifier *v, u32 pc)
+{
+	return &v->subs[v->vi[pc + v->insns[pc].imm + 1].sub];
+}
+
+/*
+ * Rule 5, from @root: an iterative depth-first walk of the call graph.
+ * Each subprogram is appended to v->order once all it calls are.
+ */
+static int walk_calls(struct script_verifier *v, u32 root, u32 *norder)
 {
 	struct script_subprog *s, *callee;
-	u32 *stack = v->work, sp = 0, pc, sub;
+	u32 *stack = v->work, sp = 0, pc;
 
-	v->subs[0].state = 1;
-	v->subs[0].next = v->subs[0].start;
-	stack[sp++] = 0;
+	v->subs[root].state = 1;
+	v->subs[root].next = v->subs[root].start;
+	stack[sp++] = root;
 	while (sp) {
 		s = &v->subs[stack[sp - 1]];
 		pc = next_call(v, s);
 		if (pc == s->end) {
 			s->state = 2;
-			sp--;
+			v->order[(*norder)++] = stack[--sp];
 			continue;
 		}
-		sub = v->vi[pc + v->insns[pc].imm + 1].sub;
-		callee = &v->subs[sub];
+		callee = callee_of(v, pc);
 		if (callee->state == 1)
 			return reject(v, pc, "recursive call");
 		if (callee->state == 0) {
 			callee->state = 1;
 			callee->next = callee->start;
-			stack[sp++] = sub;
+			stack[sp++] = callee - v->subs;
 			continue;
 		}
 		s->depth = max(s->depth, callee->depth + 1);
 		s->next++;
 	}
+	return 0;
+}
 
-	if (v->subs[0].depth <= SCRIPT_MAX_CALL_DEPTH)
-		return 0;
+/* Follows the deepest chain from @s down to the call that nests too deep. */
+static int reject_depth(struct script_verifier *v, struct script_subprog *s)
+{
+	struct script_subprog *callee = s;
+	u32 level, pc = s->start;
 
-	/* Follow the deepest chain down to the call that nests too deep. */
-	s = &v->subs[0];
-	for (sub = 1; s->depth; sub++) {
+	for (level = 1; level <= SCRIPT_MAX_CALL_DEPTH + 1; level++) {
 		for (pc = s->start; pc < s->end; pc++) {
 			if (!is_pseudo_call(&v->insns[pc]))
 				continue;
-			callee = &v->subs[v->vi[pc + v->insns[pc].imm + 1].sub];
+			callee = callee_of(v, pc);
 			if (callee->depth + 1 == s->depth)
 				break;
 		}
-		if (sub > SCRIPT_MAX_CALL_DEPTH)
-			return reject(v, pc, "call nesting deeper than %d",
-				      SCRIPT_MAX_CALL_DEPTH);
+		if (level > SCRIPT_MAX_CALL_DEPTH)
+			break;
 		s = callee;
+	}
+	return reject(v, pc, "call nesting deeper than %d",
+		      SCRIPT_MAX_CALL_DEPTH);
+}
+
+/*
+ * Rule 5.  Every subprogram the main program does not reach is the root
+ * of a walk of its own: unreachable code obeys the rule too.  A root's
+ * depth is the largest of all it reaches.
+ */
+static int check_calls(struct script_verifier *v)
+{
+	u32 root, norder = 0;
+	int err;
+
+	for (root = 0; root < v->nsubs; root++) {
+		if (v->subs[root].state)
+			continue;
+		err = walk_calls(v, root, &norder);
+		if (err)
+			return err;
+		if (v->subs[root].depth > SCRIPT_MAX_CALL_DEPTH)
+			return reject_depth(v, &v->subs[root]);
 	}
 	return 0;
 }
 
 /* Registers @insn reads. */
-static u16 insn_reads(const struct script_insn *insn)
+static u16 insn_reads(struct script_verifier *v, u32 pc)
 {
+	const struct script_insn *insn = &v->insns[pc];
 	u16 dst = REG(insn->dst_reg), src = REG(insn->src_reg);
 	u8 op = SCRIPT_OP(insn->code);
 	bool x = SCRIPT_SRC(insn->code) == SCRIPT_X;
@@ -507,7 +558,7 @@ static u16 insn_reads(const struct script_insn *insn)
 			return 0;
 		if (op == SCRIPT_CALL) {
 			if (insn->src_reg == SCRIPT_PSEUDO_CALL)
-				return 0;
+				return callee_of(v, pc)->args;
 			sop = script_op_get(insn->imm);
 			return sop->nargs ? GENMASK(sop->nargs, 1) : 0;
 		}
@@ -516,18 +567,21 @@ static u16 insn_reads(const struct script_insn *insn)
 	return 0;	/* LD_IMM64 */
 }
 
-/* Registers written on every path after @insn, given @in before it. */
+/* The REG() and ARG() sets after @insn, given @in before it. */
 static u16 insn_transfer(const struct script_insn *insn, u16 in)
 {
+	u16 dst = REG(insn->dst_reg);
+
 	switch (SCRIPT_CLASS(insn->code)) {
 	case SCRIPT_ALU:
 	case SCRIPT_ALU64:
 	case SCRIPT_LDX:
 	case SCRIPT_LD:
-		return in | REG(insn->dst_reg);
+		return in | dst | ARG(dst);
 	case SCRIPT_JMP:
 		if (SCRIPT_OP(insn->code) == SCRIPT_CALL)
-			return (in & ~ARG_REGS) | REG(SCRIPT_REG_0);
+			return (in & ~(ARG_REGS | ARG(ARG_REGS))) |
+			       REG(SCRIPT_REG_0);
 		break;
 	}
 	return in;
@@ -550,15 +604,17 @@ static void flow_to(struct script_verifier *v, u32 *nwork, u32 t, u16 out)
 
 /*
  * Rule 6.  Each instruction's set only shrinks and is queued at most once
- * per change, so the worklist runs at most 12 times per instruction.
+ * per change, so the worklist runs at most 17 times per instruction.  The
+ * reads are then checked callees first, so that a call reads what its
+ * callee takes as arguments.
  */
 static int check_init(struct script_verifier *v)
 {
 	u32 i, pc, nwork = 0;
-	u16 out, unset;
+	u16 out, unset, args;
 
 	for (i = 0; i < v->nsubs; i++)
-		flow_to(v, &nwork, v->subs[i].start, ENTRY_REGS);
+		flow_to(v, &nwork, v->subs[i].start, ENTRY_SET);
 
 	while (nwork) {
 		const struct script_insn *insn;
@@ -578,13 +634,21 @@ static int check_init(struct script_verifier *v)
 		flow_to(v, &nwork, pc + (is_ldimm64(insn) ? 2 : 1), out);
 	}
 
-	for (pc = 0; pc < v->len; pc++) {
-		if (!(v->vi[pc].flags & VI_SEEN))
-			continue;
-		unset = insn_reads(&v->insns[pc]) & ~v->vi[pc].init;
-		if (unset)
-			return reject(v, pc, "r%lu is read before it is written on some path",
-				      __ffs(unset));
+	for (i = 0; i < v->nsubs; i++) {
+		struct script_subprog *s = &v->subs[v->order[i]];
+
+		for (pc = s->start; pc < s->end; pc++) {
+			if (!(v->vi[pc].flags & VI_SEEN))
+				continue;
+			unset = insn_reads(v, pc) & ~v->vi[pc].init;
+			args = unset & ARGS_OF(v->vi[pc].init);
+			unset &= ~args;
+			if (unset)
+				return reject(v, pc,
+					      "r%lu is read before it is written on some path",
+					      __ffs(unset));
+			s->args |= args;
+		}
 	}
 	return 0;
 }
@@ -621,8 +685,9 @@ int script_verify(const struct script_insn *insns, u32 len,
 
 	v.vi = kvcalloc(len, sizeof(*v.vi), GFP_KERNEL_ACCOUNT);
 	v.work = kvcalloc(len, sizeof(*v.work), GFP_KERNEL_ACCOUNT);
+	v.order = kvcalloc(len, sizeof(*v.order), GFP_KERNEL_ACCOUNT);
 	err = -ENOMEM;
-	if (!v.vi || !v.work)
+	if (!v.vi || !v.work || !v.order)
 		goto out;
 
 	err = check_insns(&v) ?: find_subprogs(&v) ?: check_jumps(&v) ?:
@@ -633,6 +698,7 @@ int script_verify(const struct script_insn *insns, u32 len,
 			   len, v.nsubs, v.subs[0].depth);
 out:
 	kvfree(v.subs);
+	kvfree(v.order);
 	kvfree(v.work);
 	kvfree(v.vi);
 	return err;

@@ -318,7 +318,7 @@ TEST(stack_rules)
 	struct script_attr attr;
 	int rule;
 
-	for (rule = 0; rule < 5; rule++) {
+	for (rule = 0; rule < 6; rule++) {
 		memset(&attr, 0, sizeof(attr));
 		attr.stack = (uintptr_t)stack;
 		attr.stack_size = SCRIPT_STACK_MIN;
@@ -337,6 +337,9 @@ TEST(stack_rules)
 			break;
 		case 4: /* stack, no size */
 			attr.stack_size = 0;
+			break;
+		case 5: /* size, no stack */
+			attr.stack = 0;
 			break;
 		}
 		EXPECT_EQ(-EINVAL, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)))

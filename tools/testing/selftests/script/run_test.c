@@ -376,27 +376,51 @@ TEST(subprograms)
 	EXPECT_EQ(1000 + 15 - SCRIPT_FRAME_SIZE, attr.retval);
 }
 
+/*
+ * Each frame is the SCRIPT_FRAME_SIZE bytes below its r10: main calls a,
+ * a calls b, and b writes the lowest slot of its frame.  Three frames fit
+ * in three frames' worth of stack, and not in less.
+ */
 TEST(call_without_room_is_enospc)
 {
-	/* main calls a, a calls b: two frames below the top. */
 	static const struct script_insn prog[] = {
-		CALL_REL(1), EXIT, CALL_REL(1), EXIT, MOV64_IMM(0, 3), EXIT,
+		CALL_REL(1), EXIT, CALL_REL(1), EXIT,
+		ST(SCRIPT_DW, 10, -SCRIPT_FRAME_SIZE, 7), MOV64_IMM(0, 3), EXIT,
 	};
-	static uint64_t stack[2 * SCRIPT_FRAME_SIZE / 8];
-	struct script_attr attr = { .stack = (uintptr_t)stack };
+	static struct {
+		uint64_t guard[8];
+		uint64_t stack[3 * SCRIPT_FRAME_SIZE / 8];
+	} mem;
+	struct script_attr attr = { .stack = (uintptr_t)mem.stack };
+	unsigned int i;
 
-	attr.stack_size = 2 * SCRIPT_FRAME_SIZE;
+	attr.stack_size = 3 * SCRIPT_FRAME_SIZE;
 	ASSERT_EQ(0, script_run(&attr, prog, ARRAY_LEN(prog)));
 	EXPECT_EQ(3, attr.retval);
+	EXPECT_EQ(7, mem.stack[0]);
 
-	attr.stack_size = SCRIPT_FRAME_SIZE;
+	/* Two frames of room: b's call does not start. */
+	mem.stack[0] = 0;
+	attr.stack = (uintptr_t)&mem.stack[SCRIPT_FRAME_SIZE / 8];
+	attr.stack_size = 2 * SCRIPT_FRAME_SIZE;
 	EXPECT_EQ(-ENOSPC, script_run(&attr, prog, ARRAY_LEN(prog)));
 	EXPECT_EQ(2, attr.pc);
+
+	attr.stack_size = SCRIPT_FRAME_SIZE;
+	attr.stack = (uintptr_t)&mem.stack[2 * SCRIPT_FRAME_SIZE / 8];
+	EXPECT_EQ(-ENOSPC, script_run(&attr, prog, ARRAY_LEN(prog)));
+	EXPECT_EQ(0, attr.pc);
 
 	attr.stack = 0;
 	attr.stack_size = 0;
 	EXPECT_EQ(-ENOSPC, script_run(&attr, prog, ARRAY_LEN(prog)));
 	EXPECT_EQ(0, attr.pc);
+
+	/* Nothing was written below the stack a run was given. */
+	for (i = 0; i < ARRAY_LEN(mem.stack); i++)
+		EXPECT_EQ(0, mem.stack[i]) TH_LOG("slot %u", i);
+	for (i = 0; i < ARRAY_LEN(mem.guard); i++)
+		EXPECT_EQ(0, mem.guard[i]);
 }
 
 TEST(op_memcpy)
