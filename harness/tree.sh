@@ -75,14 +75,21 @@ else
 	rm -f "$new"
 fi
 
-# The project's own files, in the tree's own paths.
+# The project's own files, in the tree's own paths.  Only files whose
+# content changed are copied, and they get the time of the copy, not of
+# the edit: an object or test binary built from the old copy after the
+# edit (a build that was running meanwhile, or the other flavour's) must
+# still count as stale.
+sync="rsync -rl --checksum"
 for d in kernel/script tools/lib/script tools/testing/selftests/script; do
 	if [ -d "$top/$d" ]; then
 		mkdir -p "$tree/$d"
-		rsync -a --delete --exclude='*.o' "$top/$d/" "$tree/$d/"
+		$sync --delete --exclude='*.o' "$top/$d/" "$tree/$d/"
 	fi
 done
 for f in include/uapi/linux/script.h Documentation/userspace-api/script.rst; do
-	[ -f "$top/$f" ] && rsync -a "$top/$f" "$tree/$f"
+	if [ -f "$top/$f" ]; then
+		$sync "$top/$f" "$tree/$f"
+	fi
 done
 exit 0
