@@ -59,6 +59,9 @@
 #define ARGS_OF(set)	(((set) >> ARG_SHIFT) & ARG_REGS)
 #define ENTRY_SET	(REG(SCRIPT_REG_10) | ARG(ARG_REGS))
 
+/* Sizes follow the program's: no warning when one cannot be had. */
+#define SCRIPT_GFP	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+
 /* struct script_vinsn.flags */
 #define VI_LDIMM_HI	BIT(0)	/* second slot of an LD_IMM64 */
 #define VI_SUBPROG	BIT(1)	/* a subprogram starts here */
@@ -389,7 +392,7 @@ static int find_subprogs(struct script_verifier *v)
 	for (pc = 0; pc < v->len; pc++)
 		if (v->vi[pc].flags & VI_SUBPROG)
 			n++;
-	v->subs = kvcalloc(n, sizeof(*v->subs), GFP_KERNEL_ACCOUNT);
+	v->subs = kvcalloc(n, sizeof(*v->subs), SCRIPT_GFP);
 	if (!v->subs)
 		return -ENOMEM;
 	v->nsubs = n;
@@ -683,9 +686,9 @@ int script_verify(const struct script_insn *insns, u32 len,
 		return -E2BIG;
 	}
 
-	v.vi = kvcalloc(len, sizeof(*v.vi), GFP_KERNEL_ACCOUNT);
-	v.work = kvcalloc(len, sizeof(*v.work), GFP_KERNEL_ACCOUNT);
-	v.order = kvcalloc(len, sizeof(*v.order), GFP_KERNEL_ACCOUNT);
+	v.vi = kvcalloc(len, sizeof(*v.vi), SCRIPT_GFP);
+	v.work = kvcalloc(len, sizeof(*v.work), SCRIPT_GFP);
+	v.order = kvcalloc(len, sizeof(*v.order), SCRIPT_GFP);
 	err = -ENOMEM;
 	if (!v.vi || !v.work || !v.order)
 		goto out;

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation failures: each kernel allocation a script(2) call makes is
+ * failed in turn, through failslab and the task's fail-nth, and every
+ * call must then either succeed as usual or fail with ENOMEM, leaving no
+ * leak, descriptor or splat behind (kmemleak and the console parser check
+ * the last two).  Needs CONFIG_FAILSLAB and debugfs: the debug kernel of
+ * "make check DEBUG=1"; elsewhere it is skipped.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../kselftest_harness.h"
+#include "script_util.h"
+
+#define FAILSLAB	"/sys/kernel/debug/failslab/"
+#define MAX_NTH		1000
+
+/* main: r0 = sub(r1) + r2; sub: r1 * 2, through a slot of its frame */
+static const struct script_insn good_prog[] = {
+	MOV64_REG(6, 2), CALL_REL(2), ALU64_REG(SCRIPT_ADD, 0, 6), EXIT,
+	ALU64_IMM(SCRIPT_MUL, 1, 2), STX(SCRIPT_DW, 10, 1, -8),
+	LDX(SCRIPT_DW, 0, 10, -8), EXIT,
+};
+
+static const struct script_insn bad_prog[] = { MOV64_REG(0, 7), EXIT };
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+FIXTURE(failslab) {
+	int nth_fd;
+	char ignore_gfp_wait[8];
+	char verbose[8];
+};
+
+FIXTURE_SETUP(failslab)
+{
+	self->nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (self->nth_fd < 0 ||
+	    read_file(FAILSLAB "ignore-gfp-wait", self->ignore_gfp_wait,
+		      sizeof(self->ignore_gfp_wait)) ||
+	    read_file(FAILSLAB "verbose", self->verbose, sizeof(self->verbose)))
+		SKIP(return, "no failslab or fail-nth: not a fault-injection kernel");
+	/* Fail GFP_KERNEL allocations too, and quietly. */
+	ASSERT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_file(FAILSLAB "verbose", "0"));
+}
+
+FIXTURE_TEARDOWN(failslab)
+{
+	if (self->nth_fd < 0)
+		return;
+	EXPECT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", self->ignore_gfp_wait));
+	EXPECT_EQ(0, write_file(FAILSLAB "verbose", self->verbose));
+	close(self->nth_fd);
+}
+
+/* Arms the @nth allocation of this thread from now on to fail. */
+static int arm(int fd, unsigned int nth)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", nth);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
+}
+
+/* 1 if the armed failure happened, 0 if not; disarms it. */
+static int fired(int fd)
+{
+	char buf[16] = "";
+	int left;
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -errno;
+	left = atoi(buf);
+	arm(fd, 0);
+	return left == 0;
+}
+
+enum call { RUN, LOAD, RUN_FD, REJECT };
+
+/* One call of kind @c: 0 when it did what it does without a failure. */
+static int call(enum call c, int prog_fd, int *out_fd)
+{
+	static uint64_t stack[2 * SCRIPT_FRAME_SIZE / 8];
+	struct script_attr attr = { };
+	char log[256] = "";
+	long ret;
+
+	if (c == RUN || c == RUN_FD) {
+		attr.args[0] = 20;
+		attr.args[1] = 2;
+		attr.stack = (uintptr_t)stack;
+		attr.stack_size = sizeof(stack);
+	}
+	if (c != RUN_FD) {
+		script_attr_prog(&attr, c == REJECT ? bad_prog : good_prog,
+				 c == REJECT ? ARRAY_LEN(bad_prog) : ARRAY_LEN(good_prog));
+		attr.log_buf = (uintptr_t)log;
+		attr.log_size = sizeof(log);
+		attr.log_level = SCRIPT_LOG_VERBOSE;
+	}
+
+	switch (c) {
+	case RUN:
+		ret = sys_script(SCRIPT_RUN, &attr, sizeof(attr));
+		return ret ? -errno : attr.retval == 42 ? 0 : -EIO;
+	case LOAD:
+		ret = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+		if (ret < 0)
+			return -errno;
+		*out_fd = ret;
+		return strncmp(log, "accepted: ", 10) ? -EIO : 0;
+	case RUN_FD:
+		attr.prog_fd = prog_fd;
+		ret = sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr));
+		return ret ? -errno : attr.retval == 42 ? 0 : -EIO;
+	case REJECT:
+		ret = sys_script(SCRIPT_VERIFY, &attr, sizeof(attr));
+		if (ret != -1 || errno != EINVAL)
+			return ret ? -errno : -EIO;
+		return strcmp(log, "insn 0: r7 is read before it is written on some path\n") ?
+		       -EIO : 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Fails the first, second, ... allocation of call @c until the call no
+ * longer reaches the armed one; every result must be success or ENOMEM.
+ * Returns how many allocations were failed.
+ */
+static int fail_each(struct __test_metadata *_metadata, int nth_fd,
+		     enum call c, int prog_fd)
+{
+	unsigned int nth;
+	int ret, fd, hit, failed = 0;
+
+	for (nth = 1; nth <= MAX_NTH; nth++) {
+		fd = -1;
+		ASSERT_EQ(0, arm(nth_fd, nth));
+		ret = call(c, prog_fd, &fd);
+		hit = fired(nth_fd);
+		ASSERT_LE(0, hit);
+		if (fd >= 0)
+			close(fd);
+		if (!hit) {
+			/* Past the call's last allocation: it must just work. */
+			EXPECT_EQ(0, ret) TH_LOG("call %d, nth %u", c, nth);
+			TH_LOG("call %d: %d allocations failed in turn", c, failed);
+			return failed;
+		}
+		failed++;
+		if (ret)
+			EXPECT_EQ(-ENOMEM, ret) TH_LOG("call %d, nth %u", c, nth);
+	}
+	TH_LOG("call %d makes more than %d allocations", c, MAX_NTH);
+	EXPECT_TRUE(0);
+	return failed;
+}
+
+TEST_F(failslab, run)
+{
+	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, RUN, -1));
+}
+
+TEST_F(failslab, load)
+{
+	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, LOAD, -1));
+}
+
+TEST_F(failslab, run_fd)
+{
+	int fd = -1;
+
+	ASSERT_EQ(0, call(LOAD, -1, &fd));
+	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, RUN_FD, fd));
+	close(fd);
+}
+
+TEST_F(failslab, rejected_program)
+{
+	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, REJECT, -1));
+}
+
+TEST_HARNESS_MAIN
