@@ -92,76 +92,92 @@ static u32 script_mod32(u32 a, u32 b, bool smod)
 #define SRC	regs[insn->src_reg]
 #define IMM	insn->imm
 
-static inline void __user *script_addr(u64 base, s16 off)
+/*
+ * Sets @p to the user address @base + @off; false when that does not fit
+ * in a pointer (a 32-bit kernel), so that no address is silently cut.
+ */
+static inline bool script_addr(u64 base, s16 off, void __user **p)
 {
-	return (void __user *)(unsigned long)(base + off);
+	u64 addr = base + off;
+
+	*p = (void __user *)(unsigned long)addr;
+	return addr == (unsigned long)addr;
 }
 
-/* LDX: 0, or -EFAULT when the load faults. */
+/* LDX: 0, or -EFAULT when the load faults and leaves DST as it was. */
 static int script_load(const struct script_insn *insn, u64 *regs)
 {
-	void __user *p = script_addr(SRC, insn->off);
 	int err = -EINVAL;
+	void __user *p;
+	u64 val = 0;
+
+	if (!script_addr(SRC, insn->off, &p))
+		return -EFAULT;
 
 	switch (insn->code) {
 	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_B: {
 		u8 v;
 
 		err = get_user(v, (u8 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_H: {
 		u16 v;
 
 		err = get_user(v, (u16 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_W: {
 		u32 v;
 
 		err = get_user(v, (u32 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_DW: {
 		u64 v;
 
 		err = get_user(v, (u64 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_B: {
 		s8 v;
 
 		err = get_user(v, (s8 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_H: {
 		s16 v;
 
 		err = get_user(v, (s16 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_W: {
 		s32 v;
 
 		err = get_user(v, (s32 __user *)p);
-		DST = v;
+		val = v;
 		break;
 	}
 	}
+	if (!err)
+		DST = val;
 	return err;
 }
 
 /* ST and STX: 0, or -EFAULT when the store faults. */
 static int script_store(const struct script_insn *insn, const u64 *regs)
 {
-	void __user *p = script_addr(DST, insn->off);
 	u64 v = SCRIPT_CLASS(insn->code) == SCRIPT_STX ? SRC : (s64)IMM;
+	void __user *p;
+
+	if (!script_addr(DST, insn->off, &p))
+		return -EFAULT;
 
 	switch (SCRIPT_SIZE(insn->code)) {
 	case SCRIPT_B:

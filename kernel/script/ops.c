@@ -22,6 +22,10 @@ static s64 script_op_memcpy(struct script_run_ctx *ctx, const u64 *args)
 
 	if (len > MAX_RW_COUNT)
 		return -EINVAL;
+	/* A 32-bit kernel: an address must not be cut to fit a pointer. */
+	if (args[0] != (unsigned long)args[0] ||
+	    args[1] != (unsigned long)args[1])
+		return -EFAULT;
 	while (done < len) {
 		size_t n = min_t(u64, len - done, sizeof(buf));
 
