@@ -54,8 +54,9 @@ all: check
 deps:
 	@$(TOP)/harness/deps.sh
 
+# Under the build lock: a build must not see the tree change under it.
 tree: deps
-	@$(TOP)/harness/tree.sh $(CACHE) $(TREE)
+	@flock $(LOCK) $(TOP)/harness/tree.sh $(CACHE) $(TREE)
 
 # Regenerated only when a fragment or a Kconfig file changes.
 config: tree

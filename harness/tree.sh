@@ -21,18 +21,27 @@ if [ "$(cat "$cache/version" 2>/dev/null)" != "$version" ]; then
 	echo "$version" > "$cache/version"
 fi
 
+# Files a broken series had patched: the fresh copy of the source puts
+# them back with times older than objects built from their patched text.
+stale=$tree.stale
+
 if [ "$(cat "$tree/.script-base" 2>/dev/null)" != "$version" ]; then
 	echo "tree: copying the pristine source to $tree"
 	rm -rf "$tree"
 	mkdir -p "$(dirname "$tree")"
 	cp -a "$pristine" "$tree.tmp"
 	mv "$tree.tmp" "$tree"
+	if [ -f "$stale" ]; then
+		(cd "$tree" && xargs -r touch -c < "$stale")
+		rm -f "$stale"
+	fi
 	echo "$version" > "$tree/.script-base"
 fi
 
 # A patch that does not apply leaves the tree half patched: copy it anew
 # on the next run.
 broken() {
+	echo "$files" | tr ' ' '\n' >> "$stale"
 	rm -f "$tree/.script-base" "$tree/.script-series"
 	echo "tree: the patch series does not apply; fix it and run again" >&2
 	exit 1
@@ -45,6 +54,7 @@ new=$tree/.script-series.new
 cat "$top"/patches/*.patch > "$new"
 if ! cmp -s "$new" "$tree/.script-series"; then
 	keep=$(mktemp -d)
+	trap 'rm -rf "$keep"' EXIT
 	files=$(cat "$new" "$tree/.script-series" 2>/dev/null |
 		sed -n 's|^+++ b/||p' | sort -u)
 	for f in $files; do
@@ -71,6 +81,7 @@ if ! cmp -s "$new" "$tree/.script-series"; then
 		fi
 	done
 	rm -rf "$keep"
+	trap - EXIT
 else
 	rm -f "$new"
 fi

@@ -36,7 +36,9 @@
  *     subprogram may read r1 to r5 before it writes them: they are its
  *     arguments, and each call to it reads them, so they must be written
  *     (or be the caller's own arguments) where it is called.  A call
- *     writes r0 and leaves r1 to r5 unwritten.
+ *     leaves r1 to r5 unwritten and writes r0, unless it calls a
+ *     subprogram that may return without writing r0; only the main
+ *     program's EXIT reads r0.
  */
 
 #include <linux/kernel.h>
@@ -88,6 +90,7 @@ struct script_vinsn {
  * @state: 0 unvisited, 1 on the DFS stack, 2 done
  * @next: DFS cursor: next instruction to look at for calls
  * @args: which of r1 to r5 it reads as arguments, once known
+ * @ret: it writes r0 on every path to its EXITs, once known
  */
 struct script_subprog {
 	u32 start;
@@ -96,6 +99,7 @@ struct script_subprog {
 	u32 state;
 	u32 next;
 	u16 args;
+	bool ret;
 };
 
 struct script_verifier {
@@ -555,8 +559,9 @@ static u16 insn_reads(struct script_verifier *v, u32 pc)
 		return dst;
 	case SCRIPT_JMP:
 	case SCRIPT_JMP32:
+		/* Only the main program must return a value. */
 		if (op == SCRIPT_EXIT)
-			return REG(SCRIPT_REG_0);
+			return v->vi[pc].sub ? 0 : REG(SCRIPT_REG_0);
 		if (op == SCRIPT_JA)
 			return 0;
 		if (op == SCRIPT_CALL) {
@@ -570,9 +575,14 @@ static u16 insn_reads(struct script_verifier *v, u32 pc)
 	return 0;	/* LD_IMM64 */
 }
 
-/* The REG() and ARG() sets after @insn, given @in before it. */
-static u16 insn_transfer(const struct script_insn *insn, u16 in)
+/*
+ * The REG() and ARG() sets after the instruction at @pc, given @in before
+ * it.  A call writes r0 unless it calls a subprogram that may return
+ * without writing it (a C function returning void).
+ */
+static u16 insn_transfer(struct script_verifier *v, u32 pc, u16 in)
 {
+	const struct script_insn *insn = &v->insns[pc];
 	u16 dst = REG(insn->dst_reg);
 
 	switch (SCRIPT_CLASS(insn->code)) {
@@ -582,9 +592,11 @@ static u16 insn_transfer(const struct script_insn *insn, u16 in)
 	case SCRIPT_LD:
 		return in | dst | ARG(dst);
 	case SCRIPT_JMP:
-		if (SCRIPT_OP(insn->code) == SCRIPT_CALL)
-			return (in & ~(ARG_REGS | ARG(ARG_REGS))) |
-			       REG(SCRIPT_REG_0);
+		if (SCRIPT_OP(insn->code) != SCRIPT_CALL)
+			break;
+		in &= ~(ARG_REGS | ARG(ARG_REGS) | REG(SCRIPT_REG_0));
+		if (!is_pseudo_call(insn) || callee_of(v, pc)->ret)
+			in |= REG(SCRIPT_REG_0);
 		break;
 	}
 	return in;
@@ -606,26 +618,24 @@ static void flow_to(struct script_verifier *v, u32 *nwork, u32 t, u16 out)
 }
 
 /*
- * Rule 6.  Each instruction's set only shrinks and is queued at most once
- * per change, so the worklist runs at most 17 times per instruction.  The
- * reads are then checked callees first, so that a call reads what its
- * callee takes as arguments.
+ * Rule 6, for subprogram @s once every subprogram it calls is done: the
+ * sets of its instructions, from its start.  Each set only shrinks and is
+ * queued at most once per change, so the worklist runs at most 17 times
+ * per instruction.  No path leaves the subprogram (rules 3 and 4).
  */
-static int check_init(struct script_verifier *v)
+static void flow_subprog(struct script_verifier *v, struct script_subprog *s)
 {
-	u32 i, pc, nwork = 0;
-	u16 out, unset, args;
+	u32 pc, nwork = 0;
+	u16 out;
 
-	for (i = 0; i < v->nsubs; i++)
-		flow_to(v, &nwork, v->subs[i].start, ENTRY_SET);
-
+	flow_to(v, &nwork, s->start, ENTRY_SET);
 	while (nwork) {
 		const struct script_insn *insn;
 
 		pc = v->work[--nwork];
 		insn = &v->insns[pc];
 		v->vi[pc].flags &= ~VI_QUEUED;
-		out = insn_transfer(insn, v->vi[pc].init);
+		out = insn_transfer(v, pc, v->vi[pc].init);
 
 		if (insn->code == (SCRIPT_JMP | SCRIPT_EXIT))
 			continue;
@@ -636,21 +646,37 @@ static int check_init(struct script_verifier *v)
 		}
 		flow_to(v, &nwork, pc + (is_ldimm64(insn) ? 2 : 1), out);
 	}
+}
+
+/*
+ * Rule 6: the subprograms callees first, so that a call reads what its
+ * callee takes as arguments and writes r0 when the callee always does.
+ */
+static int check_init(struct script_verifier *v)
+{
+	struct script_subprog *s;
+	u16 init, unset, args;
+	u32 i, pc;
 
 	for (i = 0; i < v->nsubs; i++) {
-		struct script_subprog *s = &v->subs[v->order[i]];
-
+		s = &v->subs[v->order[i]];
+		flow_subprog(v, s);
+		s->ret = true;
 		for (pc = s->start; pc < s->end; pc++) {
 			if (!(v->vi[pc].flags & VI_SEEN))
 				continue;
-			unset = insn_reads(v, pc) & ~v->vi[pc].init;
-			args = unset & ARGS_OF(v->vi[pc].init);
+			init = v->vi[pc].init;
+			unset = insn_reads(v, pc) & ~init;
+			args = unset & ARGS_OF(init);
 			unset &= ~args;
 			if (unset)
 				return reject(v, pc,
 					      "r%lu is read before it is written on some path",
 					      __ffs(unset));
 			s->args |= args;
+			if (v->insns[pc].code == (SCRIPT_JMP | SCRIPT_EXIT) &&
+			    !(init & REG(SCRIPT_REG_0)))
+				s->ret = false;
 		}
 	}
 	return 0;

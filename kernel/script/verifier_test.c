@@ -57,6 +57,7 @@ static const struct verifier_case verifier_cases[] = {
 	    CALL_REL(1), EXIT, CALL_REL(1), EXIT, MOV64_IMM(0, 0), EXIT } },
 	{ "subprogram arguments pass through a subprogram",
 	  { MOV64_IMM(2, 1), CALL_REL(1), EXIT, CALL_REL(1), EXIT, MOV64_REG(0, 2), EXIT } },
+	{ "void subprogram", { CALL_REL(2), MOV64_IMM(0, 1), EXIT, MOV64_IMM(2, 3), EXIT } },
 	{ "unreachable code is not run through the dataflow",
 	  { MOV64_IMM(0, 0), EXIT, MOV64_REG(0, 7), EXIT } },
 
@@ -164,6 +165,11 @@ static const struct verifier_case verifier_cases[] = {
 	  { CALL_OP(SCRIPT_OP_MEMCPY), JMP_IMM(SCRIPT_JEQ, 0, 0, 1), MOV64_IMM(3, 0),
 	    CALL_REL(1), EXIT, MOV64_REG(0, 3), EXIT },
 	  -EINVAL, 3, "insn 3: r3 is read before it is written on some path\n" },
+	{ "result of a void subprogram", { CALL_REL(1), EXIT, MOV64_IMM(2, 3), EXIT },
+	  -EINVAL, 1, "insn 1: r0 is read before it is written on some path\n" },
+	{ "subprogram writes r0 on one path only",
+	  { CALL_REL(1), EXIT, JMP_IMM(SCRIPT_JEQ, 1, 0, 1), MOV64_IMM(0, 1), EXIT },
+	  -EINVAL, 1, "insn 1: r0 is read before it is written on some path\n" },
 	{ "store of an unset register", { STX(SCRIPT_W, 10, 8, -4), MOV64_IMM(0, 0), EXIT },
 	  -EINVAL, 0, "insn 0: r8 is read before it is written on some path\n" },
 };

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The encoding is eBPF's, so a C function compiled by clang -target bpf
- * runs under script(2) as is.  prog.bpf.c is compiled twice: for the BPF
- * target into prog.bpf.bin (its .text), and natively into this test; the
- * two must agree.
+ * runs under script(2) as is, its subprograms included.  prog.bpf.c is
+ * compiled twice: for the BPF target into prog.bpf.bin (its .text), and
+ * natively into this test; the two must agree.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,6 +87,27 @@ TEST_F(clang, bad_buffer_faults)
 	script_attr_stack(&attr);
 	EXPECT_EQ(-EFAULT, script_run(&attr, self->insns, self->n));
 	EXPECT_EQ(SCRIPT_LDX | SCRIPT_MEM | SCRIPT_B, self->insns[attr.pc].code);
+}
+
+/*
+ * add_to() stays a subprogram: the call needs a second frame, so one
+ * frame of stack is too little, with pc at the call.
+ */
+TEST_F(clang, calls_a_void_subprogram)
+{
+	struct script_attr attr = { .args = { (uintptr_t)"abc", 3 } };
+	unsigned int i, calls = 0;
+
+	for (i = 0; i < self->n; i++)
+		if (self->insns[i].code == (SCRIPT_JMP | SCRIPT_CALL) &&
+		    self->insns[i].src_reg == SCRIPT_PSEUDO_CALL)
+			calls++;
+	EXPECT_LT(0, calls);
+
+	attr.stack = (uintptr_t)script_stack;
+	attr.stack_size = SCRIPT_FRAME_SIZE;
+	EXPECT_EQ(-ENOSPC, script_run(&attr, self->insns, self->n));
+	EXPECT_EQ(SCRIPT_PSEUDO_CALL, (int)self->insns[attr.pc].src_reg);
 }
 
 TEST_HARNESS_MAIN

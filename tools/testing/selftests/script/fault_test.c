@@ -55,10 +55,20 @@ static int read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* Arms the @nth allocation of this thread from now on to fail. */
+static int arm(int fd, unsigned int nth)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", nth);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
+}
+
 FIXTURE(failslab) {
 	int nth_fd;
 	char ignore_gfp_wait[8];
 	char verbose[8];
+	char times[16];
 };
 
 FIXTURE_SETUP(failslab)
@@ -67,29 +77,28 @@ FIXTURE_SETUP(failslab)
 	if (self->nth_fd < 0 ||
 	    read_file(FAILSLAB "ignore-gfp-wait", self->ignore_gfp_wait,
 		      sizeof(self->ignore_gfp_wait)) ||
-	    read_file(FAILSLAB "verbose", self->verbose, sizeof(self->verbose)))
+	    read_file(FAILSLAB "verbose", self->verbose, sizeof(self->verbose)) ||
+	    read_file(FAILSLAB "times", self->times, sizeof(self->times))) {
+		if (self->nth_fd >= 0)
+			close(self->nth_fd);
+		self->nth_fd = -1;
 		SKIP(return, "no failslab or fail-nth: not a fault-injection kernel");
+	}
 	/* Fail GFP_KERNEL allocations too, and quietly. */
-	ASSERT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, write_file(FAILSLAB "verbose", "0"));
+	EXPECT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", "N"));
+	EXPECT_EQ(0, write_file(FAILSLAB "verbose", "0"));
 }
 
 FIXTURE_TEARDOWN(failslab)
 {
 	if (self->nth_fd < 0)
 		return;
+	/* Disarmed first, so that restoring cannot itself fail. */
+	EXPECT_EQ(0, arm(self->nth_fd, 0));
 	EXPECT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", self->ignore_gfp_wait));
 	EXPECT_EQ(0, write_file(FAILSLAB "verbose", self->verbose));
+	EXPECT_EQ(0, write_file(FAILSLAB "times", self->times));
 	close(self->nth_fd);
-}
-
-/* Arms the @nth allocation of this thread from now on to fail. */
-static int arm(int fd, unsigned int nth)
-{
-	char buf[16];
-	int len = snprintf(buf, sizeof(buf), "%u", nth);
-
-	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
 }
 
 /* 1 if the armed failure happened, 0 if not; disarms it. */
@@ -153,16 +162,37 @@ static int call(enum call c, int prog_fd, int *out_fd)
 	return -EINVAL;
 }
 
+/* The lowest descriptor not in use. */
+static int lowest_free_fd(void)
+{
+	int fd = fcntl(0, F_DUPFD, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
 /*
  * Fails the first, second, ... allocation of call @c until the call no
- * longer reaches the armed one; every result must be success or ENOMEM.
- * Returns how many allocations were failed.
+ * longer reaches the armed one; every result must be success or ENOMEM,
+ * and no descriptor may be left open.  Returns how many allocations were
+ * failed.
  */
 static int fail_each(struct __test_metadata *_metadata, int nth_fd,
 		     enum call c, int prog_fd)
 {
+	int ret, fd = -1, hit, failed = 0, free_fd;
 	unsigned int nth;
-	int ret, fd, hit, failed = 0;
+
+	/*
+	 * Once unarmed: the pages the call touches are then in, so that no
+	 * page fault's allocation takes the armed failure.
+	 */
+	ASSERT_EQ(0, call(c, prog_fd, &fd));
+	if (fd >= 0)
+		close(fd);
+	free_fd = lowest_free_fd();
+	ASSERT_LE(0, free_fd);
 
 	for (nth = 1; nth <= MAX_NTH; nth++) {
 		fd = -1;
@@ -172,6 +202,7 @@ static int fail_each(struct __test_metadata *_metadata, int nth_fd,
 		ASSERT_LE(0, hit);
 		if (fd >= 0)
 			close(fd);
+		EXPECT_EQ(free_fd, lowest_free_fd()) TH_LOG("call %d, nth %u", c, nth);
 		if (!hit) {
 			/* Past the call's last allocation: it must just work. */
 			EXPECT_EQ(0, ret) TH_LOG("call %d, nth %u", c, nth);
