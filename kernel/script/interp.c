@@ -251,6 +251,8 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 {
 	const struct script_insn *insn;
 	struct script_state *st;
+	/* No budget is one no run can reach. */
+	u64 limit = ctx->max_steps ?: U64_MAX;
 	u64 steps = 0, imm, *regs;
 	u32 pc = 0;
 	int err;
@@ -267,7 +269,7 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	for (;;) {
 		insn = &prog->insns[pc];
 		imm = insn->imm;	/* sign-extended, as eBPF's K operand */
-		if (unlikely(ctx->max_steps && steps == ctx->max_steps)) {
+		if (unlikely(steps == limit)) {
 			err = -ETIME;
 			break;
 		}

@@ -7,6 +7,7 @@
 #define SCRIPT_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,35 @@ static inline void script_attr_stack(struct script_attr *attr)
 {
 	attr->stack = (uintptr_t)script_stack;
 	attr->stack_size = sizeof(script_stack);
+}
+
+/* -errno of writing @val to the file at @path, 0 on success. */
+static inline int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Reads the file at @path into @buf, NUL-terminated: 0 or -errno. */
+static inline int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
 }
 
 /* Runs @insns inline: 0 or -errno, the rest in @attr. */

@@ -23,27 +23,18 @@ static const struct script_insn ok_prog[] = { MOV64_IMM(0, 42), EXIT };
 /* -errno of writing @val to the sysctl, 0 on success. */
 static int write_restrict(const char *val)
 {
-	int fd = open(RESTRICT, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return write_file(RESTRICT, val);
 }
 
+/* The sysctl's value, or -errno. */
 static int read_restrict(void)
 {
-	char buf[16] = "";
-	int fd = open(RESTRICT, O_RDONLY);
-	ssize_t n;
+	char buf[16];
+	int err = read_file(RESTRICT, buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atoi(buf) : -EIO;
+	if (err)
+		return err;
+	return buf[0] ? atoi(buf) : -EIO;
 }
 
 /* Drops CAP_SYS_ADMIN from the effective set, staying uid 0. */
@@ -112,22 +103,29 @@ static int expect_each_cmd(int loaded_fd, int err)
 
 enum who { ROOT, NO_SYS_ADMIN, NOBODY };
 
+/* Makes the calling child @who: 0, or -errno. */
+static int become(enum who who)
+{
+	if (who == NO_SYS_ADMIN)
+		return drop_sys_admin();
+	/* Leaving uid 0 drops every capability. */
+	if (who == NOBODY && setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
+}
+
 /* Runs expect_each_cmd() in a child as @who; its result. */
 static int child_expect(enum who who, int loaded_fd, int err)
 {
-	int status, ret;
+	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		if (who == NO_SYS_ADMIN && drop_sys_admin())
+		if (become(who))
 			_exit(2);
-		/* Leaving uid 0 drops every capability. */
-		if (who == NOBODY && setresuid(65534, 65534, 65534))
-			_exit(3);
-		ret = expect_each_cmd(loaded_fd, err);
-		_exit(ret ? 1 : 0);
+		_exit(expect_each_cmd(loaded_fd, err) ? 1 : 0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -ECHILD;
@@ -143,10 +141,8 @@ static int child_write(enum who who, const char *val)
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		if (who == NO_SYS_ADMIN && drop_sys_admin())
+		if (become(who))
 			_exit(200);
-		if (who == NOBODY && setresuid(65534, 65534, 65534))
-			_exit(201);
 		_exit(-write_restrict(val));
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
