@@ -11,39 +11,23 @@
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/slab.h>
 #include <linux/swab.h>
 #include <linux/uaccess.h>
 
 #include "script.h"
 
-/**
- * struct script_frame - a caller's state kept across a subprogram call
- * @ret: index of the instruction after the call
- * @regs: the caller's r6 to r10
- */
-struct script_frame {
-	u32 ret;
-	u64 regs[5];
-};
+#define CREATE_TRACE_POINTS
+#include "script_trace.h"
 
-/**
- * struct script_state - the registers and call frames of one run
- * @regs: r0 to r10
- * @depth: subprogram calls in progress
- * @frames: their callers' state
+/*
+ * A yield point (a backward jump, a call, an op): let others run, report
+ * an RCU-Tasks quiescent state as a userspace loop would, and tell whether
+ * a signal stops the run here.
  */
-struct script_state {
-	u64 regs[__MAX_SCRIPT_REG];
-	u32 depth;
-	struct script_frame frames[SCRIPT_MAX_CALL_DEPTH];
-};
-
-/* Back-edges, calls and ops: let others run, and stop for a signal. */
-static int script_yield(void)
+static bool script_yield(void)
 {
-	cond_resched();
-	return signal_pending(current) ? -EINTR : 0;
+	script_resched();
+	return signal_pending(current);
 }
 
 static u64 script_div64(u64 a, u64 b, bool sdiv)
@@ -200,11 +184,7 @@ static int script_call(struct script_state *st,
 {
 	u64 *regs = st->regs;
 	struct script_frame *f;
-	int err;
 
-	err = script_yield();
-	if (err)
-		return err;
 	if (st->depth == SCRIPT_MAX_CALL_DEPTH ||
 	    regs[SCRIPT_REG_10] - ctx->stack_lo < 2 * SCRIPT_FRAME_SIZE)
 		return -ENOSPC;
@@ -225,53 +205,202 @@ static u32 script_return(struct script_state *st)
 }
 
 /*
- * An op: a pending signal stops the run before it starts, so that an op
- * that ran always has its result seen by the program.
+ * True when an op's result says that a signal interrupted it before it
+ * took effect: the run stops at the op, which runs again when the run
+ * continues.  The restart codes never reach a program; when no signal is
+ * pending (they are only returned with one) the op's result is -EINTR.
+ */
+static bool script_op_interrupted(s64 *ret)
+{
+	switch (*ret) {
+	case -EINTR:
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		if (signal_pending(current))
+			return true;
+		*ret = -EINTR;
+		break;
+	}
+	return false;
+}
+
+/*
+ * An op: 0 once its result is in r0, or -EINTR when a signal stops the
+ * run before it took effect.  Its six arguments are r1 to r5 (those past
+ * the op's count zero), or r1 to r4 and the two r5 points at.  An op that
+ * stands for a system call first passes the caller's seccomp filters, as
+ * that call would.  Ops that copy charge ctx->steps.
  */
 static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 {
 	const struct script_op *op = script_op_get(id);
-	int err;
+	u64 args[6] = { };
+	s64 ret;
 
-	if (unlikely(!op))
+	if (WARN_ON_ONCE(!op))
 		return -EINVAL;
-	err = script_yield();
-	if (err)
-		return err;
-	regs[SCRIPT_REG_0] = op->fn(ctx, &regs[SCRIPT_REG_1]);
-	cond_resched();
+	if (script_yield())
+		return -EINTR;
+	memcpy(args, &regs[SCRIPT_REG_1], op->nargs * sizeof(u64));
+	if (op->tail &&
+	    copy_from_user(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]), 2 * sizeof(u64))) {
+		ret = -EFAULT;
+		goto done;
+	}
+	if (op->nr != SCRIPT_NO_SYSCALL && script_syscall_denied(op->nr, args, &ret))
+		goto done;
+	ret = op->fn(ctx, args);
+done:
+	trace_script_op(id, op->name, ret);
+	if (script_op_interrupted(&ret))
+		return -EINTR;
+	regs[SCRIPT_REG_0] = ret;
+	script_resched();
 	return 0;
 }
 
+/* True when @pc is the first slot of an instruction of @prog. */
+static bool script_insn_start(const struct script_prog *prog, u32 pc)
+{
+	if (pc >= prog->len)
+		return false;
+	return !pc || prog->insns[pc - 1].code != (SCRIPT_LD | SCRIPT_IMM | SCRIPT_DW);
+}
+
 /*
- * Runs @prog from its first instruction until the main program's EXIT, a
- * fault, a signal or the step budget.
+ * Checks a parked state before a run continues from it.  Registers are
+ * user values and every access through them is checked, so only what the
+ * interpreter trusts is checked here: that @pc and every return index are
+ * instructions of the program (a return index the one after a subprogram
+ * call), that the depth is in range, and that r10 and the callers' r10
+ * are where the calls put them, within the stack.
+ */
+static bool script_state_valid(const struct script_prog *prog,
+			       const struct script_run_ctx *ctx,
+			       const struct script_state *st)
+{
+	u64 top = ctx->stack_hi;
+	u32 i;
+
+	if (st->__pad || !script_insn_start(prog, st->pc))
+		return false;
+	if (st->depth > SCRIPT_MAX_CALL_DEPTH)
+		return false;
+	if (st->depth &&
+	    ctx->stack_hi - ctx->stack_lo < (st->depth + 1) * SCRIPT_FRAME_SIZE)
+		return false;
+	if (st->regs[SCRIPT_REG_10] != top - st->depth * SCRIPT_FRAME_SIZE)
+		return false;
+	for (i = 0; i < st->depth; i++) {
+		const struct script_frame *f = &st->frames[i];
+		const struct script_insn *call;
+
+		if (f->__pad || f->regs[4] != top - i * SCRIPT_FRAME_SIZE)
+			return false;
+		if (!f->ret || f->ret >= prog->len)
+			return false;
+		call = &prog->insns[f->ret - 1];
+		if (call->code != (SCRIPT_JMP | SCRIPT_CALL) ||
+		    call->src_reg != SCRIPT_PSEUDO_CALL)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Sets up @st for a run: a new one from ctx->args, or the run parked in
+ * the caller's state area.  Return: 0 for a new run, 1 for a parked one,
+ * -EFAULT or -EINVAL.
+ */
+static int script_start(const struct script_prog *prog,
+			struct script_run_ctx *ctx, struct script_state *st)
+{
+	u32 status = SCRIPT_STATE_NONE;
+
+	if (ctx->ustate && get_user(status, &ctx->ustate->status))
+		return -EFAULT;
+	if (status == SCRIPT_STATE_NONE) {
+		memset(st, 0, sizeof(*st));
+		memcpy(&st->regs[SCRIPT_REG_1], ctx->args, sizeof(ctx->args));
+		st->regs[SCRIPT_REG_10] = ctx->stack_hi;
+		return 0;
+	}
+	if (status != SCRIPT_STATE_PARKED)
+		return -EINVAL;
+	if (copy_from_user(st, ctx->ustate, sizeof(*st)))
+		return -EFAULT;
+	/* Another thread may have changed it since status was read. */
+	if (st->status != SCRIPT_STATE_PARKED || !script_state_valid(prog, ctx, st))
+		return -EINVAL;
+	return 1;
+}
+
+/*
+ * A signal stopped the run at st->pc, before that instruction took
+ * effect.  With a state area, park the run there and ask for the call to
+ * be restarted: the signal code restarts it after a stop, a freeze or an
+ * SA_RESTART handler, and turns it into -EINTR after other handlers.  A
+ * fatal signal, or no state area, ends the run with -EINTR.
+ */
+static int script_park(struct script_run_ctx *ctx, struct script_state *st)
+{
+	if (!ctx->ustate || fatal_signal_pending(current))
+		return -EINTR;
+	st->status = SCRIPT_STATE_PARKED;
+	if (copy_to_user(ctx->ustate, st, sizeof(*st)))
+		return -EFAULT;
+	return -ERESTARTSYS;
+}
+
+/**
+ * script_run() - run a verified program
+ * @prog: the program
+ * @ctx: its arguments, stack and budget; the outcome on return
+ *
+ * Runs @prog from its first instruction, or from the run parked in
+ * ctx->ustate, until the main program's EXIT, a fault, a signal or the
+ * step budget.
+ *
+ * Return: 0 at EXIT with r0 in ctx->retval; -ERESTARTSYS when a signal
+ * parked the run; -EINTR, -EFAULT, -ETIME, -ENOSPC or -EINVAL when it
+ * stopped, with ctx->pc at the instruction that did not take effect.
  */
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 {
 	const struct script_insn *insn;
-	struct script_state *st;
-	/* No budget is one no run can reach. */
-	u64 limit = ctx->max_steps ?: U64_MAX;
-	u64 steps = 0, imm, *regs;
-	u32 pc = 0;
+	struct script_state st;
+	u64 limit, steps, imm, *regs = st.regs;
+	bool parked;
+	u32 pc;
 	int err;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return -ENOMEM;
-	memset(st->regs, 0, sizeof(st->regs));
-	st->depth = 0;
-	regs = st->regs;
-	memcpy(&regs[SCRIPT_REG_1], ctx->args, sizeof(ctx->args));
-	regs[SCRIPT_REG_10] = ctx->stack_hi;
+	err = script_start(prog, ctx, &st);
+	if (err < 0) {
+		ctx->pc = 0;
+		ctx->steps = 0;
+		return err;
+	}
+	parked = err;
+	pc = st.pc;
+	steps = st.steps;
+	/* No budget is one no run can reach. */
+	limit = ctx->max_steps ?: U64_MAX;
+	ctx->limit = limit;
+	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
 	for (;;) {
+		if (IS_ENABLED(CONFIG_DEBUG_SCRIPT) &&
+		    WARN_ON_ONCE(pc >= prog->len)) {
+			err = -EINVAL;
+			goto out;
+		}
 		insn = &prog->insns[pc];
 		imm = insn->imm;	/* sign-extended, as eBPF's K operand */
-		if (unlikely(steps == limit)) {
+		if (unlikely(steps >= limit)) {
 			err = -ETIME;
-			break;
+			goto out;
 		}
 		steps++;
 
@@ -710,46 +839,67 @@ jump:
 			continue;
 back_edge:
 			/* The run stops, if it does, before the target. */
-			err = script_yield();
-			if (err)
-				goto out;
+			if (script_yield())
+				goto park;
 			continue;
 
 		case SCRIPT_JMP | SCRIPT_CALL:
 			if (insn->src_reg == SCRIPT_PSEUDO_CALL) {
-				err = script_call(st, ctx, pc);
+				if (script_yield())
+					goto park_here;
+				err = script_call(&st, ctx, pc);
 				if (err)
-					goto out;
+					goto stop_here;
 				pc += IMM;
 				break;
 			}
+			ctx->steps = steps;
 			err = script_call_op(regs, ctx, IMM);
+			steps = ctx->steps;
+			if (err == -EINTR)
+				goto park_here;
 			if (err)
-				goto out;
+				goto stop_here;
 			break;
 
 		case SCRIPT_JMP | SCRIPT_EXIT:
-			if (!st->depth) {
+			if (!st.depth) {
 				ctx->retval = regs[SCRIPT_REG_0];
 				err = 0;
 				goto out;
 			}
-			pc = script_return(st);
+			pc = script_return(&st);
 			continue;
 
 		default:
 			/* The verifier let through an opcode we do not run. */
+			WARN_ON_ONCE(1);
 			err = -EINVAL;
-			goto out;
+			goto stop_here;
 		}
 		pc++;
 	}
-	goto out;
+
 fault:
 	err = -EFAULT;
+stop_here:
+	/* The instruction at pc did not take effect: it is not counted. */
+	steps--;
+	goto out;
+park_here:
+	steps--;
+park:
+	st.pc = pc;
+	st.steps = steps;
+	err = script_park(ctx, &st);
+	if (err == -ERESTARTSYS)
+		parked = false;	/* the area holds the new state */
 out:
+	/* A run continued from the state area has ended: free the area. */
+	if (parked && put_user(SCRIPT_STATE_NONE, &ctx->ustate->status))
+		err = -EFAULT;
 	ctx->pc = pc;
 	ctx->steps = steps;
-	kfree(st);
+	trace_script_run_stop(err, pc, steps, regs[SCRIPT_REG_0]);
 	return err;
 }

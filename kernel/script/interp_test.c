@@ -5,8 +5,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/limits.h>
 #include <linux/mman.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -14,9 +19,9 @@
 
 #define MAX_TEST_INSNS	24
 
-/* Verifies and runs @insns; the run's result, ctx holds the rest. */
-static int run(struct kunit *test, const struct script_insn *insns,
-	       struct script_run_ctx *ctx)
+/* Verifies @insns into a program freed with the test. */
+static struct script_prog *prepare(struct kunit *test,
+				   const struct script_insn *insns)
 {
 	u32 len = script_test_len(insns, MAX_TEST_INSNS), pc;
 	struct script_log log = { .size = 256, .level = SCRIPT_LOG_ERROR };
@@ -30,7 +35,14 @@ static int run(struct kunit *test, const struct script_insn *insns,
 	memcpy(prog->insns, insns, len * sizeof(*insns));
 	KUNIT_ASSERT_EQ_MSG(test, script_verify(prog->insns, len, &log, &pc), 0,
 			    "%s", log.buf);
-	return script_run(prog, ctx);
+	return prog;
+}
+
+/* Verifies and runs @insns; the run's result, ctx holds the rest. */
+static int run(struct kunit *test, const struct script_insn *insns,
+	       struct script_run_ctx *ctx)
+{
+	return script_run(prepare(test, insns), ctx);
 }
 
 struct interp_case {
@@ -315,7 +327,7 @@ static void interp_memory(struct kunit *test)
 	ctx.args[1] = 0;
 	KUNIT_EXPECT_EQ(test, run(test, insns, &ctx), -EFAULT);
 	KUNIT_EXPECT_EQ(test, ctx.pc, 10);
-	KUNIT_EXPECT_EQ(test, ctx.steps, 11);
+	KUNIT_EXPECT_EQ(test, ctx.steps, 10);
 
 	ctx.args[0] = (unsigned long)TASK_SIZE;
 	KUNIT_EXPECT_EQ(test, run(test, insns, &ctx), -EFAULT);
@@ -350,6 +362,202 @@ static void interp_op_memcpy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx.retval, (u64)-EFAULT);
 }
 
+/* Each chunk of a copy after the first is a step of the budget. */
+static void interp_op_memcpy_budget(struct kunit *test)
+{
+	static const struct script_insn insns[MAX_TEST_INSNS] = {
+		CALL_OP(SCRIPT_OP_MEMCPY), EXIT,
+	};
+	struct script_run_ctx ctx = { .max_steps = 5 };
+	unsigned long uaddr;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory");
+	ctx.args[0] = uaddr + 2 * PAGE_SIZE;
+	ctx.args[1] = uaddr;
+	ctx.args[2] = 10 * SCRIPT_COPY_CHUNK;
+
+	/* The call and 4 more chunks; then EXIT finds no budget left. */
+	KUNIT_EXPECT_EQ(test, run(test, insns, &ctx), -ETIME);
+	KUNIT_EXPECT_EQ(test, ctx.retval, 0);
+	KUNIT_EXPECT_EQ(test, ctx.steps, 5);
+	KUNIT_EXPECT_EQ(test, ctx.pc, 1);
+
+	ctx.max_steps = 11;
+	KUNIT_EXPECT_EQ(test, run(test, insns, &ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx.retval, 10 * SCRIPT_COPY_CHUNK);
+	KUNIT_EXPECT_EQ(test, ctx.steps, 11);
+}
+
+/* main: r6 = 5; r0 = sub() + r6.  sub: r0 = 10. */
+static const struct script_insn resume_insns[MAX_TEST_INSNS] = {
+	LD_IMM64(6, 5), LD_IMM64_HI(0),
+	CALL_REL(2),
+	ALU64_REG(SCRIPT_ADD, 0, 6),
+	EXIT,
+	MOV64_IMM(0, 10),
+	EXIT,
+};
+
+struct resume_case {
+	const char *name;
+	u32 pc, depth, ret, status, pad;
+	s32 r10_off;	/* r10 - where the calls put it */
+	int err;
+	u64 r0;
+};
+
+static const struct resume_case resume_cases[] = {
+	{ "main, after the call", .pc = 3, .status = 1, .r0 = 100 + 7 },
+	{ "in the callee", .pc = 5, .depth = 1, .ret = 3, .status = 1, .r0 = 10 + 7 },
+	{ "at the call", .pc = 2, .status = 1, .r0 = 10 + 7 },
+	{ "status 0 starts anew", .pc = 3, .status = 0, .r0 = 15 },
+	{ "status 2", .pc = 3, .status = 2, .err = -EINVAL },
+	{ "pc past the end", .pc = 7, .status = 1, .err = -EINVAL },
+	{ "pc in an ld_imm64", .pc = 1, .status = 1, .err = -EINVAL },
+	{ "depth too large", .pc = 5, .depth = SCRIPT_MAX_CALL_DEPTH + 1, .ret = 3,
+	  .status = 1, .err = -EINVAL },
+	{ "return not after a call", .pc = 5, .depth = 1, .ret = 4, .status = 1,
+	  .err = -EINVAL },
+	{ "return past the end", .pc = 5, .depth = 1, .ret = 7, .status = 1,
+	  .err = -EINVAL },
+	{ "r10 moved", .pc = 3, .status = 1, .r10_off = -8, .err = -EINVAL },
+	{ "padding", .pc = 3, .status = 1, .pad = 1, .err = -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(resume, resume_cases, name);
+
+/*
+ * A run continues from a state the caller holds, once it is checked
+ * against the program and the stack; the run then frees the area.
+ */
+static void interp_resume(struct kunit *test)
+{
+	const struct resume_case *c = test->param_value;
+	struct script_state *st, __user *ust;
+	struct script_run_ctx ctx = { };
+	unsigned long uaddr;
+	u32 status, i;
+	u64 top;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory");
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+
+	/* The state in the first page, the stack the second. */
+	ust = (struct script_state __user *)uaddr;
+	top = uaddr + 2 * PAGE_SIZE;
+	ctx.stack_lo = uaddr + PAGE_SIZE;
+	ctx.stack_hi = top;
+	ctx.ustate = ust;
+
+	st->status = c->status;
+	st->pc = c->pc;
+	st->depth = c->depth;
+	st->__pad = c->pad;
+	st->regs[0] = 100;
+	st->regs[6] = 7;
+	st->regs[10] = top - c->depth * SCRIPT_FRAME_SIZE + c->r10_off;
+	for (i = 0; i < c->depth && i < SCRIPT_MAX_CALL_DEPTH; i++) {
+		st->frames[i].regs[0] = 7;
+		st->frames[i].regs[4] = top - i * SCRIPT_FRAME_SIZE;
+		st->frames[i].ret = c->ret;
+	}
+	KUNIT_ASSERT_EQ(test, copy_to_user(ust, st, sizeof(*st)), 0);
+
+	KUNIT_EXPECT_EQ(test, run(test, resume_insns, &ctx), c->err);
+	KUNIT_ASSERT_EQ(test, get_user(status, &ust->status), 0);
+	if (c->err) {
+		KUNIT_EXPECT_EQ(test, status, c->status);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, ctx.retval, c->r0);
+	KUNIT_EXPECT_EQ(test, status, SCRIPT_STATE_NONE);
+}
+
+#ifdef CONFIG_TASKS_RCU
+struct rcu_tasks_loop {
+	const struct script_prog *prog;
+	struct script_run_ctx ctx;
+	struct completion started;
+	struct completion synced;
+	bool done;
+	int err;
+};
+
+static int rcu_tasks_loop_fn(void *data)
+{
+	struct rcu_tasks_loop *l = data;
+
+	allow_signal(SIGKILL);
+	complete(&l->started);
+	l->err = script_run(l->prog, &l->ctx);
+	WRITE_ONCE(l->done, true);
+	return 0;
+}
+
+static int rcu_tasks_sync_fn(void *data)
+{
+	struct rcu_tasks_loop *l = data;
+
+	synchronize_rcu_tasks();
+	complete(&l->synced);
+	return 0;
+}
+
+/*
+ * A run that loops without end on one CPU does not hold off an RCU-Tasks
+ * grace period, as a userspace loop would not: with CONFIG_PREEMPTION,
+ * preemption and cond_resched() are not quiescent states for it.
+ */
+static void interp_rcu_tasks(struct kunit *test)
+{
+	static const struct script_insn insns[MAX_TEST_INSNS] = {
+		MOV64_IMM(0, 0), ALU64_IMM(SCRIPT_ADD, 0, 1), JA(-2), EXIT,
+	};
+	struct task_struct *loop, *sync;
+	struct rcu_tasks_loop *l;
+	bool synced;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	l->prog = prepare(test, insns);
+	init_completion(&l->started);
+	init_completion(&l->synced);
+
+	loop = kthread_run(rcu_tasks_loop_fn, l, "script-loop");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(loop));
+	get_task_struct(loop);
+	wait_for_completion(&l->started);
+
+	sync = kthread_run(rcu_tasks_sync_fn, l, "script-sync");
+	if (IS_ERR(sync)) {
+		send_sig(SIGKILL, loop, 1);
+		kthread_stop(loop);
+		put_task_struct(loop);
+		KUNIT_FAIL(test, "no sync thread");
+		return;
+	}
+	synced = wait_for_completion_timeout(&l->synced, 30 * HZ);
+	KUNIT_EXPECT_TRUE_MSG(test, synced, "synchronize_rcu_tasks() waited on the run");
+	KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(l->done), "the run ended early: %d", l->err);
+
+	/* A fatal signal ends the run; then the grace period ends too. */
+	send_sig(SIGKILL, loop, 1);
+	kthread_stop(loop);
+	put_task_struct(loop);
+	if (!synced)
+		wait_for_completion(&l->synced);
+	KUNIT_EXPECT_EQ(test, l->err, -EINTR);
+	KUNIT_EXPECT_LT(test, 0, l->ctx.steps);
+}
+#endif
+
 static struct kunit_case script_interp_cases[] = {
 	KUNIT_CASE_PARAM(interp_test, interp_gen_params),
 	KUNIT_CASE(interp_jumps),
@@ -357,6 +565,11 @@ static struct kunit_case script_interp_cases[] = {
 	KUNIT_CASE(interp_no_stack),
 	KUNIT_CASE(interp_memory),
 	KUNIT_CASE(interp_op_memcpy),
+	KUNIT_CASE(interp_op_memcpy_budget),
+	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),
+#ifdef CONFIG_TASKS_RCU
+	KUNIT_CASE_SLOW(interp_rcu_tasks),
+#endif
 	{}
 };
 

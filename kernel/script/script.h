@@ -6,6 +6,11 @@
 #ifndef _KERNEL_SCRIPT_SCRIPT_H
 #define _KERNEL_SCRIPT_SCRIPT_H
 
+#include <linux/atomic.h>
+#include <linux/compat.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <linux/types.h>
 #include <uapi/linux/script.h>
 
@@ -28,8 +33,12 @@ struct script_log {
 __printf(3, 4)
 void script_log(struct script_log *log, u32 level, const char *fmt, ...);
 
+#define SCRIPT_TAG_SIZE		8
+
 /**
  * struct script_prog - a verified program
+ * @runs: SCRIPT_RUN_FD calls that ran it
+ * @tag: the first bytes of the SHA-256 of @insns, as eBPF's program tag
  * @len: number of instructions
  * @insns: the instructions, as the caller gave them
  *
@@ -37,6 +46,8 @@ void script_log(struct script_log *log, u32 level, const char *fmt, ...);
  * the file for as long as it runs.
  */
 struct script_prog {
+	atomic64_t runs;
+	u8 tag[SCRIPT_TAG_SIZE];
 	u32 len;
 	struct script_insn insns[] __counted_by(len);
 };
@@ -50,8 +61,10 @@ int script_verify(const struct script_insn *insns, u32 len,
  * @stack_lo: lowest user address of the stack
  * @stack_hi: r10 at entry; @stack_lo == @stack_hi means no stack
  * @max_steps: instruction budget; 0 for none
+ * @ustate: the caller's state area, or NULL: see struct script_state
  * @retval: out: r0 at EXIT
- * @steps: out: instructions executed
+ * @steps: out: instructions executed; during an op, the steps so far
+ * @limit: during a run: the step budget, U64_MAX for none
  * @pc: out: instruction the run stopped at
  */
 struct script_run_ctx {
@@ -59,25 +72,155 @@ struct script_run_ctx {
 	u64 stack_lo;
 	u64 stack_hi;
 	u64 max_steps;
+	struct script_state __user *ustate;
 	u64 retval;
 	u64 steps;
+	u64 limit;
 	u32 pc;
 };
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
 
+/*
+ * At a yield point: let others run, and report an RCU-Tasks quiescent
+ * state, since a run may loop for as long as a userspace loop would and
+ * cond_resched() is not one with CONFIG_PREEMPTION.  No trampoline is on
+ * the stack of an interpreter loop or an op's loop.
+ */
+static inline void script_resched(void)
+{
+	cond_resched_tasks_rcu_qs();
+}
+
+/* Bytes an op moves for one step of the budget. */
+#define SCRIPT_COPY_CHUNK	256
+
+/**
+ * script_charge() - charge one step of an op's work to the step budget
+ * @ctx: the run
+ *
+ * An op that loops over user data charges each unit of work beyond the
+ * first (the op's own step), so that max_steps bounds a run's work and
+ * not only its instruction count.
+ *
+ * Return: false when the budget is used up: the op stops there.
+ */
+static inline bool script_charge(struct script_run_ctx *ctx)
+{
+	if (ctx->steps >= ctx->limit)
+		return false;
+	ctx->steps++;
+	return true;
+}
+
+/* script_op.nr of an op that stands for no system call */
+#define SCRIPT_NO_SYSCALL	(-1)
+
 /**
  * struct script_op - one row of the op table
- * @name: the name the verifier log uses
+ * @name: the name the verifier log, the probe and the tracepoint use
  * @nargs: how many of r1 to r5 the op reads
- * @fn: does the op; its result becomes r0
+ * @tail: r5 is the user address of the fifth and sixth arguments of a
+ *	system call with six
+ * @nr: the system call the op stands for, as seccomp and tracing see it;
+ *	SCRIPT_NO_SYSCALL for ops on memory
+ * @fn: does the op with the six arguments; its result becomes r0
  */
 struct script_op {
 	const char *name;
 	u8 nargs;
+	bool tail;
+	int nr;
 	s64 (*fn)(struct script_run_ctx *ctx, const u64 *args);
 };
 
 const struct script_op *script_op_get(u32 id);
+
+/* An op's argument as a user pointer. */
+#define SCRIPT_UPTR(v)		u64_to_user_ptr(v)
+
+/**
+ * script_syscall_denied() - may the caller make this system call?
+ * @nr: the system call, as in struct script_op
+ * @args: its six arguments
+ * @ret: out: the call's result when it may not
+ *
+ * Runs the caller's seccomp filters for @nr as if the caller had made it;
+ * with no filter this is one predictable branch.  The interpreter calls it
+ * before each op that stands for a system call; a composite op calls it
+ * for the call it repeats.  A 32-bit caller of a 64-bit kernel cannot make
+ * the native calls the op table names: -EOPNOTSUPP.
+ *
+ * Return: true when the call must not be made, its result in *@ret.
+ */
+static inline bool script_syscall_denied(int nr, const u64 *args, s64 *ret)
+{
+	long r;
+
+	if (unlikely(in_compat_syscall())) {
+		*ret = -EOPNOTSUPP;
+		return true;
+	}
+	if (unlikely(seccomp_filter_syscall(nr, args, &r))) {
+		*ret = r;
+		return true;
+	}
+	return false;
+}
+
+/* ops_fs.c: files */
+s64 script_op_read(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_write(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_pread64(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_pwrite64(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_readv(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_writev(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_openat(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_openat2(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_close(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_lseek(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_fstat(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_statx(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_sendfile(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_splice(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_copy_file_range(struct script_run_ctx *ctx, const u64 *args);
+
+/* ops_net.c: sockets */
+s64 script_op_socket(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_bind(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_listen(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_accept4(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_connect(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_sendto(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_recvfrom(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_shutdown(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_setsockopt(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_getsockopt(struct script_run_ctx *ctx, const u64 *args);
+
+/* ops_poll.c: poll and epoll */
+s64 script_op_poll(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_ppoll(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_epoll_create1(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_epoll_ctl(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_epoll_wait(struct script_run_ctx *ctx, const u64 *args);
+
+/* ops_misc.c: time and process */
+s64 script_op_clock_gettime(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_nanosleep(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_getpid(struct script_run_ctx *ctx, const u64 *args);
+
+/* ops_move.c: composite I/O */
+s64 script_op_read_min(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_write_all(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_move(struct script_run_ctx *ctx, const u64 *args);
+
+/* ops_mem.c: user memory */
+s64 script_op_memcpy(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_memmove(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_memcmp(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_memchr(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_parse_u64(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_format_u64(struct script_run_ctx *ctx, const u64 *args);
 
 #endif /* _KERNEL_SCRIPT_SCRIPT_H */

@@ -7,11 +7,13 @@
  * are zero, and then verifies, loads or runs a program.
  */
 
+#include <crypto/sha2.h>
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -26,21 +28,39 @@
  *   0  everyone (the default): a program can do nothing its caller could
  *      not do with plain system calls;
  *   1  only callers with CAP_SYS_ADMIN;
- *   2  nobody.
+ *   2  nobody, until the next boot: once 2, the value cannot be lowered.
+ * CONFIG_SCRIPT_RESTRICT_DEFAULT is its value at boot.
  */
 #define SCRIPT_RESTRICT_NONE	0
 #define SCRIPT_RESTRICT_ADMIN	1
 #define SCRIPT_RESTRICT_ALL	2
 
-static int sysctl_script_restrict __read_mostly;
+static int sysctl_script_restrict __read_mostly = CONFIG_SCRIPT_RESTRICT_DEFAULT;
 
 #ifdef CONFIG_SYSCTL
 static int script_restrict_handler(const struct ctl_table *table, int write,
 				   void *buffer, size_t *lenp, loff_t *ppos)
 {
+	static DEFINE_MUTEX(lock);
+	struct ctl_table tmp = *table;
+	int ret, val;
+
 	if (write && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	return proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+
+	mutex_lock(&lock);
+	val = READ_ONCE(sysctl_script_restrict);
+	tmp.data = &val;
+	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (write && !ret) {
+		if (sysctl_script_restrict == SCRIPT_RESTRICT_ALL &&
+		    val != SCRIPT_RESTRICT_ALL)
+			ret = -EPERM;
+		else
+			WRITE_ONCE(sysctl_script_restrict, val);
+	}
+	mutex_unlock(&lock);
+	return ret;
 }
 
 static struct ctl_table script_sysctl_table[] = {
@@ -74,6 +94,16 @@ static bool script_allowed(void)
 	return false;
 }
 
+/* The tag of a loaded program, for fdinfo: as eBPF's, a digest prefix. */
+static void script_prog_tag(struct script_prog *prog)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+
+	sha256((const u8 *)prog->insns, array_size(prog->len, sizeof(*prog->insns)),
+	       digest);
+	memcpy(prog->tag, digest, sizeof(prog->tag));
+}
+
 static int script_prog_release(struct inode *inode, struct file *file)
 {
 	kvfree(file->private_data);
@@ -85,6 +115,8 @@ static void script_prog_show_fdinfo(struct seq_file *m, struct file *file)
 	const struct script_prog *prog = file->private_data;
 
 	seq_printf(m, "script-insns:\t%u\n", prog->len);
+	seq_printf(m, "script-tag:\t%*phN\n", SCRIPT_TAG_SIZE, prog->tag);
+	seq_printf(m, "script-runs:\t%lld\n", atomic64_read(&prog->runs));
 }
 
 static const struct file_operations script_prog_fops = {
@@ -102,7 +134,8 @@ static bool script_attr_has_insns(const struct script_attr *attr)
 static bool script_attr_has_run(const struct script_attr *attr)
 {
 	return memchr_inv(attr->args, 0, sizeof(attr->args)) || attr->stack ||
-	       attr->stack_size || attr->max_steps;
+	       attr->stack_size || attr->max_steps || attr->state ||
+	       attr->state_size;
 }
 
 static int script_check_log(const struct script_attr *attr)
@@ -135,10 +168,28 @@ static int script_check_stack(const struct script_attr *attr)
 	return 0;
 }
 
+/*
+ * A state area: one the size the caller knew, at least the first
+ * published one; the kernel uses the part it knows.
+ */
+static int script_check_state(const struct script_attr *attr)
+{
+	if (!attr->state && !attr->state_size)
+		return 0;
+	if (!attr->state || attr->state_size < SCRIPT_STATE_SIZE_VER0)
+		return -EINVAL;
+	return 0;
+}
+
+static int script_check_run(const struct script_attr *attr)
+{
+	return script_check_stack(attr) ?: script_check_state(attr);
+}
+
 /* Checks the fields of @attr that @cmd takes, and that the others are 0. */
 static int script_check_attr(unsigned int cmd, const struct script_attr *attr)
 {
-	if (attr->flags)
+	if (attr->flags || attr->__pad)
 		return -EINVAL;
 
 	switch (cmd) {
@@ -150,11 +201,11 @@ static int script_check_attr(unsigned int cmd, const struct script_attr *attr)
 	case SCRIPT_RUN:
 		if (attr->prog_fd)
 			return -EINVAL;
-		return script_check_log(attr) ?: script_check_stack(attr);
+		return script_check_log(attr) ?: script_check_run(attr);
 	case SCRIPT_RUN_FD:
 		if (script_attr_has_insns(attr))
 			return -EINVAL;
-		return script_check_stack(attr);
+		return script_check_run(attr);
 	}
 	return -EINVAL;
 }
@@ -186,6 +237,7 @@ static struct script_prog *script_prog_get(const struct script_attr *attr,
 		if (!prog)
 			return ERR_PTR(-ENOMEM);
 		prog->len = attr->insn_cnt;
+		atomic64_set(&prog->runs, 0);
 		if (copy_from_user(prog->insns, uinsns,
 				   array_size(prog->len, sizeof(*uinsns)))) {
 			err = -EFAULT;
@@ -230,6 +282,7 @@ static int script_run_prog(const struct script_prog *prog,
 		.stack_lo	= attr->stack,
 		.stack_hi	= attr->stack + attr->stack_size,
 		.max_steps	= attr->max_steps,
+		.ustate		= u64_to_user_ptr(attr->state),
 	};
 	int ret;
 
@@ -255,12 +308,57 @@ static int script_run_fd(const struct script_attr *attr,
 	file = fget(attr->prog_fd);
 	if (!file)
 		return -EBADF;
-	if (file->f_op != &script_prog_fops)
+	if (file->f_op != &script_prog_fops) {
 		ret = -EINVAL;
-	else
-		ret = script_run_prog(file->private_data, attr, uattr);
+	} else {
+		struct script_prog *prog = file->private_data;
+
+		atomic64_inc(&prog->runs);
+		ret = script_run_prog(prog, attr, uattr);
+	}
 	fput(file);
 	return ret;
+}
+
+/*
+ * SCRIPT_PROBE: the op table and the instruction classes, for userspace to
+ * find out what this kernel has, in the manner of IORING_REGISTER_PROBE.
+ */
+static int script_probe(struct script_probe __user *uprobe, size_t usize)
+{
+	struct script_probe hdr = {
+		.ops_max	= __SCRIPT_OP_MAX,
+		.classes	= 0xff,	/* LD for LD_IMM64 alone */
+	};
+	struct script_probe_op op;
+	u32 id;
+
+	if (usize < sizeof(hdr))
+		return -EINVAL;
+	if (usize > INT_MAX)
+		usize = INT_MAX;
+	hdr.ops_len = min_t(size_t, (usize - sizeof(hdr)) / sizeof(op),
+			    __SCRIPT_OP_MAX);
+	for (id = 0; id < hdr.ops_len; id++) {
+		const struct script_op *sop = script_op_get(id);
+
+		memset(&op, 0, sizeof(op));
+		op.id = id;
+		op.nr = SCRIPT_NO_SYSCALL;
+		if (sop) {
+			op.flags = SCRIPT_PROBE_OP_SUPPORTED;
+			op.nargs = sop->nargs;
+			op.nr = sop->nr;
+			strscpy(op.name, sop->name, sizeof(op.name));
+		}
+		if (copy_to_user(&uprobe->ops[id], &op, sizeof(op)))
+			return -EFAULT;
+	}
+	if (copy_to_user(uprobe, &hdr, sizeof(hdr)) ||
+	    clear_user((void __user *)&uprobe->ops[hdr.ops_len],
+		       usize - struct_size(&hdr, ops, hdr.ops_len)))
+		return -EFAULT;
+	return 0;
 }
 
 SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
@@ -271,10 +369,13 @@ SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct script_insn) != 8);
-	BUILD_BUG_ON(sizeof(struct script_attr) != SCRIPT_ATTR_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct script_attr) != SCRIPT_ATTR_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct script_state) != SCRIPT_STATE_SIZE_VER0);
 
 	if (!script_allowed())
 		return -EPERM;
+	if (cmd == SCRIPT_PROBE)
+		return script_probe((struct script_probe __user *)uattr, usize);
 
 	/* As openat2(2) and clone3(2): at least VER0, at most a page. */
 	if (usize < SCRIPT_ATTR_SIZE_VER0)
@@ -296,7 +397,11 @@ SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
 		return PTR_ERR(prog);
 
 	switch (cmd) {
+	case SCRIPT_VERIFY:
+		ret = 0;
+		break;
 	case SCRIPT_LOAD:
+		script_prog_tag(prog);
 		ret = anon_inode_getfd("script-prog", &script_prog_fops, prog,
 				       O_RDONLY | O_CLOEXEC);
 		if (ret >= 0)

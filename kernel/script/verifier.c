@@ -707,7 +707,7 @@ int script_verify(const struct script_insn *insns, u32 len,
 	if (!len)
 		return reject(&v, 0, "program has no instructions");
 	if (len > SCRIPT_MAXINSNS) {
-		reject(&v, SCRIPT_MAXINSNS, "program has %u instructions, more than %u",
+		reject(&v, 0, "program has %u instructions, more than %u",
 		       len, SCRIPT_MAXINSNS);
 		return -E2BIG;
 	}

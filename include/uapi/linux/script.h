@@ -134,12 +134,16 @@ struct script_insn {
  * @SCRIPT_RUN: check a program and run it once: 0 once it reached EXIT.
  * @SCRIPT_RUN_FD: run the program held by @prog_fd without checking it
  *	again: 0 once it reached EXIT.
+ * @SCRIPT_PROBE: tell which ops and instruction classes this kernel has.
+ *	The second argument is a struct script_probe rather than a struct
+ *	script_attr, and the third the size of that buffer, ops included.
  */
 enum script_cmd {
 	SCRIPT_VERIFY,
 	SCRIPT_LOAD,
 	SCRIPT_RUN,
 	SCRIPT_RUN_FD,
+	SCRIPT_PROBE,
 };
 
 /* Values of script_attr.log_level */
@@ -179,6 +183,11 @@ enum script_cmd {
  * @pc: out: the index of the instruction a stopped run was about to run
  *	(which has not taken effect), or that the verifier rejected.
  * @log_true_size: out: bytes the whole log needs, its NUL included.
+ * @state: RUN, RUN_FD: user address of a struct script_state that makes
+ *	the run resumable, or 0 for none: see struct script_state.
+ * @state_size: sizeof(struct script_state) as the caller knew it; 0 with
+ *	no @state.
+ * @__pad: must be 0.
  */
 struct script_attr {
 	__u64		flags;
@@ -196,21 +205,253 @@ struct script_attr {
 	__u64		steps;
 	__u32		pc;
 	__u32		log_true_size;
+	__aligned_u64	state;
+	__u32		state_size;
+	__u32		__pad;
 };
 
 #define SCRIPT_ATTR_SIZE_VER0	128	/* sizeof first published struct */
+#define SCRIPT_ATTR_SIZE_VER1	144	/* adds state, state_size */
+
+/**
+ * struct script_frame - a caller's registers kept across a subprogram call
+ * @regs: the caller's r6 to r10
+ * @ret: index of the instruction the caller continues at, the one after
+ *	its call
+ * @__pad: must be 0.
+ */
+struct script_frame {
+	__u64	regs[5];
+	__u32	ret;
+	__u32	__pad;
+};
+
+/* Values of script_state.status */
+#define SCRIPT_STATE_NONE	0	/* no run is parked: the next run starts */
+#define SCRIPT_STATE_PARKED	1	/* the next RUN or RUN_FD continues it */
+
+/**
+ * struct script_state - the machine state of a run stopped by a signal
+ *
+ * When a run with a state area meets a signal at a yield point (a
+ * backward jump, a call, an op that has not taken effect), the kernel
+ * saves the run here, sets @status to %SCRIPT_STATE_PARKED and returns
+ * -ERESTARTSYS: the run continues transparently after a stop, a freeze, a
+ * ptrace stop or a signal handler installed with SA_RESTART; after any
+ * other handler script(2) fails with EINTR, and the same call again
+ * continues the run.  A run that ends (EXIT, a fault, the step budget)
+ * sets @status back to %SCRIPT_STATE_NONE.  To drop a parked run instead,
+ * set @status to %SCRIPT_STATE_NONE before the next call.
+ *
+ * The kernel checks a parked state against the program and the stack
+ * before it continues one (-EINVAL otherwise).  The registers are user
+ * values, so a changed state can make a run do no more than a new run
+ * with other arguments could.
+ *
+ * @status: SCRIPT_STATE_*.
+ * @pc: the instruction the run continues at; it has not taken effect.
+ * @depth: subprogram calls in progress, 0 to %SCRIPT_MAX_CALL_DEPTH.
+ * @__pad: must be 0.
+ * @steps: instructions executed so far; the step budget counts them.
+ * @regs: r0 to r10.
+ * @frames: the state of the @depth callers, outermost first.
+ */
+struct script_state {
+	__u32			status;
+	__u32			pc;
+	__u32			depth;
+	__u32			__pad;
+	__u64			steps;
+	__u64			regs[__MAX_SCRIPT_REG];
+	struct script_frame	frames[SCRIPT_MAX_CALL_DEPTH];
+};
+
+#define SCRIPT_STATE_SIZE_VER0	496	/* sizeof first published struct */
 
 /**
  * enum script_op_id - ops a SCRIPT_CALL with src_reg 0 names in its imm
+ *
+ * An op takes r1 to r5 and leaves its result in r0.  An op that stands for
+ * a system call takes that call's arguments in order and returns exactly
+ * what it returns, a negative errno on failure; the caller's seccomp
+ * filter sees it as that system call.  A system call with six arguments
+ * takes its first four in r1 to r4, and r5 is the user address of two
+ * __u64 holding the fifth and the sixth.  Ids are stable ABI: new ops are
+ * only ever appended.
+ *
  * @SCRIPT_OP_UNSPEC: reserved; never a valid op.
- * @SCRIPT_OP_MEMCPY: r0 = memcpy(r1, r2, r3) between user buffers:
- *	the number of bytes copied, or -EFAULT.
+ * @SCRIPT_OP_MEMCPY: memcpy(r1 dst, r2 src, r3 len) between user buffers:
+ *	the bytes copied, which are fewer when a fault, a signal or the step
+ *	budget stops the copy part way; -EFAULT when none were.
+ * @SCRIPT_OP_READ: read(r1 fd, r2 buf, r3 count).
+ * @SCRIPT_OP_WRITE: write(r1 fd, r2 buf, r3 count).
+ * @SCRIPT_OP_PREAD64: pread64(r1 fd, r2 buf, r3 count, r4 pos).
+ * @SCRIPT_OP_PWRITE64: pwrite64(r1 fd, r2 buf, r3 count, r4 pos).
+ * @SCRIPT_OP_READV: readv(r1 fd, r2 iov, r3 iovcnt).
+ * @SCRIPT_OP_WRITEV: writev(r1 fd, r2 iov, r3 iovcnt).
+ * @SCRIPT_OP_OPENAT: openat(r1 dirfd, r2 path, r3 flags, r4 mode).
+ * @SCRIPT_OP_OPENAT2: openat2(r1 dirfd, r2 path, r3 how, r4 size).
+ * @SCRIPT_OP_CLOSE: close(r1 fd).
+ * @SCRIPT_OP_LSEEK: lseek(r1 fd, r2 offset, r3 whence).
+ * @SCRIPT_OP_FSTAT: fstat(r1 fd, r2 statbuf), struct stat of the
+ *	architecture's fstat(2) (newfstat where it has one).
+ * @SCRIPT_OP_STATX: statx(r1 dirfd, r2 path, r3 flags, r4 mask, r5 statxbuf).
+ * @SCRIPT_OP_SENDFILE: sendfile(r1 out_fd, r2 in_fd, r3 offset, r4 count),
+ *	with a 64-bit offset (sendfile64).
+ * @SCRIPT_OP_SPLICE: splice(r1 fd_in, r2 off_in, r3 fd_out, r4 off_out,
+ *	r5 -> { len, flags }).
+ * @SCRIPT_OP_COPY_FILE_RANGE: copy_file_range(r1 fd_in, r2 off_in,
+ *	r3 fd_out, r4 off_out, r5 -> { len, flags }).
+ * @SCRIPT_OP_SOCKET: socket(r1 domain, r2 type, r3 protocol).
+ * @SCRIPT_OP_BIND: bind(r1 fd, r2 addr, r3 addrlen).
+ * @SCRIPT_OP_LISTEN: listen(r1 fd, r2 backlog).
+ * @SCRIPT_OP_ACCEPT4: accept4(r1 fd, r2 addr, r3 addrlen, r4 flags).
+ * @SCRIPT_OP_CONNECT: connect(r1 fd, r2 addr, r3 addrlen).
+ * @SCRIPT_OP_SENDTO: sendto(r1 fd, r2 buf, r3 len, r4 flags,
+ *	r5 -> { dest_addr, addrlen }).
+ * @SCRIPT_OP_RECVFROM: recvfrom(r1 fd, r2 buf, r3 len, r4 flags,
+ *	r5 -> { src_addr, addrlen }).
+ * @SCRIPT_OP_SEND: send(r1 fd, r2 buf, r3 len, r4 flags): sendto with no
+ *	address, as the C library's send().
+ * @SCRIPT_OP_RECV: recv(r1 fd, r2 buf, r3 len, r4 flags): recvfrom with
+ *	no address, as the C library's recv().
+ * @SCRIPT_OP_SHUTDOWN: shutdown(r1 fd, r2 how).
+ * @SCRIPT_OP_SETSOCKOPT: setsockopt(r1 fd, r2 level, r3 optname,
+ *	r4 optval, r5 optlen).
+ * @SCRIPT_OP_GETSOCKOPT: getsockopt(r1 fd, r2 level, r3 optname,
+ *	r4 optval, r5 optlen).
+ * @SCRIPT_OP_POLL: poll(r1 fds, r2 nfds, r3 timeout_ms).
+ * @SCRIPT_OP_PPOLL: ppoll(r1 fds, r2 nfds, r3 tmo_p, r4 sigmask,
+ *	r5 sigsetsize); a signal mask must be NULL (-EINVAL otherwise).
+ * @SCRIPT_OP_EPOLL_CREATE1: epoll_create1(r1 flags).
+ * @SCRIPT_OP_EPOLL_CTL: epoll_ctl(r1 epfd, r2 op, r3 fd, r4 event).
+ * @SCRIPT_OP_EPOLL_WAIT: epoll_wait(r1 epfd, r2 events, r3 maxevents,
+ *	r4 timeout_ms).
+ * @SCRIPT_OP_CLOCK_GETTIME: clock_gettime(r1 clockid, r2 tp).
+ * @SCRIPT_OP_NANOSLEEP: nanosleep(r1 req, r2 rem).
+ * @SCRIPT_OP_GETPID: getpid().
+ * @SCRIPT_OP_READ_MIN: read from r1 fd into r2 buf, at most r4 bytes, until
+ *	at least r3 have come, end of file, an error or r5 milliseconds have
+ *	passed (r5 negative: no limit): the bytes read; when none were, 0 at
+ *	end of file, -ETIMEDOUT, or the error.
+ * @SCRIPT_OP_WRITE_ALL: write all r3 bytes of r2 buf to r1 fd, waiting
+ *	for room on a non-blocking one, within r4 milliseconds (negative: no
+ *	limit): the bytes written; when none were, -ETIMEDOUT or the error.
+ * @SCRIPT_OP_MOVE: move r4 bytes from r2 in_fd to r1 out_fd as sendfile()
+ *	does, from r3 offset (a user __s64 *, or 0 for in_fd's file offset),
+ *	until they are all moved or end of file, waiting for room on a
+ *	non-blocking out_fd within r5 milliseconds (negative: no limit): the
+ *	bytes moved; when none were, -ETIMEDOUT or the error.
+ * @SCRIPT_OP_MEMMOVE: memmove(r1 dst, r2 src, r3 len) between user
+ *	buffers that may overlap: as %SCRIPT_OP_MEMCPY.
+ * @SCRIPT_OP_MEMCMP: compare r3 bytes at r1 and r2: -1, 0 or 1; -EFAULT.
+ * @SCRIPT_OP_MEMCHR: the index of the first byte r2 in the r3 bytes at r1:
+ *	-ENOENT when there is none; -EFAULT.
+ * @SCRIPT_OP_MEMMEM: the index of the first r4 bytes at r3 within the r2
+ *	bytes at r1 (0 when r4 is 0): -ENOENT when they are not there,
+ *	-EINVAL when r4 is above %SCRIPT_MEMMEM_MAX; -EFAULT.
+ * @SCRIPT_OP_PARSE_U64: parse the unsigned integer in base r4 (10 or 16)
+ *	at the start of the r2 bytes at r1 and store it at r3 (a __u64 *):
+ *	the digits read; -EINVAL when there are none, -ERANGE when the value
+ *	does not fit; -EFAULT.
+ * @SCRIPT_OP_FORMAT_U64: write r3 in base r4 (10 or 16, lower case), with
+ *	no terminator, to the r2 bytes at r1: the digits written; -ENOSPC when
+ *	they do not fit; -EFAULT.
  * @__SCRIPT_OP_MAX: number of op ids this header knows.
  */
 enum script_op_id {
 	SCRIPT_OP_UNSPEC,
 	SCRIPT_OP_MEMCPY,
+	SCRIPT_OP_READ,
+	SCRIPT_OP_WRITE,
+	SCRIPT_OP_PREAD64,
+	SCRIPT_OP_PWRITE64,
+	SCRIPT_OP_READV,
+	SCRIPT_OP_WRITEV,
+	SCRIPT_OP_OPENAT,
+	SCRIPT_OP_OPENAT2,
+	SCRIPT_OP_CLOSE,
+	SCRIPT_OP_LSEEK,
+	SCRIPT_OP_FSTAT,
+	SCRIPT_OP_STATX,
+	SCRIPT_OP_SENDFILE,
+	SCRIPT_OP_SPLICE,
+	SCRIPT_OP_COPY_FILE_RANGE,
+	SCRIPT_OP_SOCKET,
+	SCRIPT_OP_BIND,
+	SCRIPT_OP_LISTEN,
+	SCRIPT_OP_ACCEPT4,
+	SCRIPT_OP_CONNECT,
+	SCRIPT_OP_SENDTO,
+	SCRIPT_OP_RECVFROM,
+	SCRIPT_OP_SEND,
+	SCRIPT_OP_RECV,
+	SCRIPT_OP_SHUTDOWN,
+	SCRIPT_OP_SETSOCKOPT,
+	SCRIPT_OP_GETSOCKOPT,
+	SCRIPT_OP_POLL,
+	SCRIPT_OP_PPOLL,
+	SCRIPT_OP_EPOLL_CREATE1,
+	SCRIPT_OP_EPOLL_CTL,
+	SCRIPT_OP_EPOLL_WAIT,
+	SCRIPT_OP_CLOCK_GETTIME,
+	SCRIPT_OP_NANOSLEEP,
+	SCRIPT_OP_GETPID,
+	SCRIPT_OP_READ_MIN,
+	SCRIPT_OP_WRITE_ALL,
+	SCRIPT_OP_MOVE,
+	SCRIPT_OP_MEMMOVE,
+	SCRIPT_OP_MEMCMP,
+	SCRIPT_OP_MEMCHR,
+	SCRIPT_OP_MEMMEM,
+	SCRIPT_OP_PARSE_U64,
+	SCRIPT_OP_FORMAT_U64,
 	__SCRIPT_OP_MAX,
+};
+
+#define SCRIPT_MEMMEM_MAX	256	/* longest pattern SCRIPT_OP_MEMMEM takes */
+
+/* script_probe_op.flags */
+#define SCRIPT_PROBE_OP_SUPPORTED	(1U << 0)	/* this kernel has the op */
+
+/**
+ * struct script_probe_op - one op in the answer of SCRIPT_PROBE
+ * @id: the op's id, its index in struct script_probe.ops
+ * @nargs: how many of r1 to r5 it takes
+ * @flags: SCRIPT_PROBE_OP_*
+ * @nr: the system call it stands for, the number seccomp filters see for
+ *	it; -1 for ops on memory and composite ops
+ * @name: its name, NUL-terminated
+ */
+struct script_probe_op {
+	__u16	id;
+	__u8	nargs;
+	__u8	flags;
+	__s32	nr;
+	char	name[24];
+};
+
+/**
+ * struct script_probe - the argument of SCRIPT_PROBE
+ *
+ * script(SCRIPT_PROBE, probe, size): @size is the bytes of @probe, at
+ * least sizeof(struct script_probe); the kernel fills as many @ops as fit
+ * and zeroes the rest of the buffer.
+ *
+ * @ops_max: out: op ids this kernel knows, the last one plus one.
+ * @ops_len: out: entries of @ops filled: the smaller of @ops_max and the
+ *	room in the buffer.
+ * @classes: out: bit (1 << class) set for each instruction class
+ *	(SCRIPT_LD to SCRIPT_ALU64) that the verifier accepts.
+ * @__pad: zero.
+ * @ops: one entry per op id from 0.
+ */
+struct script_probe {
+	__u32			ops_max;
+	__u32			ops_len;
+	__u32			classes;
+	__u32			__pad;
+	struct script_probe_op	ops[];
 };
 
 #endif /* _UAPI_LINUX_SCRIPT_H */
