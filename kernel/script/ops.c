@@ -1,51 +1,109 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * script(2): the op table.  One row per op, indexed by enum script_op_id,
- * in the manner of io_uring/opdef.c.
+ * in the manner of io_uring/opdef.c; each op's code is in the file of its
+ * family: ops_fs.c (files), ops_net.c (sockets), ops_poll.c (poll and
+ * epoll), ops_misc.c (time and process), ops_move.c (composite I/O) and
+ * ops_mem.c (user memory).  An op whose system call this kernel lacks
+ * (sockets without CONFIG_NET, epoll without CONFIG_EPOLL) has no row:
+ * the verifier refuses it and SCRIPT_PROBE does not list it.
  */
 
-#include <linux/fs.h>
 #include <linux/nospec.h>
-#include <linux/sched.h>
-#include <linux/sched/signal.h>
-#include <linux/uaccess.h>
+#include <linux/unistd.h>
 
 #include "script.h"
 
-/* memcpy(r1, r2, r3) between user buffers, through a bounce buffer. */
-static s64 script_op_memcpy(struct script_run_ctx *ctx, const u64 *args)
-{
-	void __user *dst = u64_to_user_ptr(args[0]);
-	const void __user *src = u64_to_user_ptr(args[1]);
-	u64 len = args[2], done = 0;
-	u8 buf[256];
+#define OP(ID, NAME, NARGS, NR, FN)					\
+	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = NARGS, .nr = NR,	\
+			     .fn = FN }
+/* A system call with six arguments: r5 points at the last two. */
+#define OP6(ID, NAME, NR, FN)						\
+	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = 5, .tail = true,	\
+			     .nr = NR, .fn = FN }
 
-	if (len > MAX_RW_COUNT)
-		return -EINVAL;
-	/* A 32-bit kernel: an address must not be cut to fit a pointer. */
-	if (args[0] != (unsigned long)args[0] ||
-	    args[1] != (unsigned long)args[1])
-		return -EFAULT;
-	while (done < len) {
-		size_t n = min_t(u64, len - done, sizeof(buf));
-
-		if (copy_from_user(buf, src + done, n) ||
-		    copy_to_user(dst + done, buf, n))
-			return -EFAULT;
-		done += n;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
-	}
-	return len;
-}
+/* Where the generic tables lack a call, the one the C library uses. */
+#ifdef __NR_sendfile64
+#define SCRIPT_NR_SENDFILE	__NR_sendfile64
+#else
+#define SCRIPT_NR_SENDFILE	__NR_sendfile
+#endif
+#ifdef __NR_poll
+#define SCRIPT_NR_POLL		__NR_poll
+#else
+#define SCRIPT_NR_POLL		__NR_ppoll
+#endif
+#ifdef __NR_epoll_wait
+#define SCRIPT_NR_EPOLL_WAIT	__NR_epoll_wait
+#else
+#define SCRIPT_NR_EPOLL_WAIT	__NR_epoll_pwait
+#endif
+#ifdef __NR_fstat
+#define SCRIPT_NR_FSTAT		__NR_fstat
+#else
+#define SCRIPT_NR_FSTAT		__NR_fstat64
+#endif
 
 static const struct script_op script_ops[] = {
-	[SCRIPT_OP_MEMCPY] = {
-		.name	= "memcpy",
-		.nargs	= 3,
-		.fn	= script_op_memcpy,
-	},
+	OP(MEMCPY,		"memcpy",	3, SCRIPT_NO_SYSCALL,	script_op_memcpy),
+	/* files */
+	OP(READ,		"read",		3, __NR_read,		script_op_read),
+	OP(WRITE,		"write",	3, __NR_write,		script_op_write),
+	OP(PREAD64,		"pread64",	4, __NR_pread64,	script_op_pread64),
+	OP(PWRITE64,		"pwrite64",	4, __NR_pwrite64,	script_op_pwrite64),
+	OP(READV,		"readv",	3, __NR_readv,		script_op_readv),
+	OP(WRITEV,		"writev",	3, __NR_writev,		script_op_writev),
+	OP(OPENAT,		"openat",	4, __NR_openat,		script_op_openat),
+	OP(OPENAT2,		"openat2",	4, __NR_openat2,	script_op_openat2),
+	OP(CLOSE,		"close",	1, __NR_close,		script_op_close),
+	OP(LSEEK,		"lseek",	3, __NR_lseek,		script_op_lseek),
+	OP(FSTAT,		"fstat",	2, SCRIPT_NR_FSTAT,	script_op_fstat),
+	OP(STATX,		"statx",	5, __NR_statx,		script_op_statx),
+	OP(SENDFILE,		"sendfile",	4, SCRIPT_NR_SENDFILE,	script_op_sendfile),
+	OP6(SPLICE,		"splice",	__NR_splice,		script_op_splice),
+	OP6(COPY_FILE_RANGE,	"copy_file_range", __NR_copy_file_range,
+	    script_op_copy_file_range),
+#ifdef CONFIG_NET
+	/* sockets */
+	OP(SOCKET,		"socket",	3, __NR_socket,		script_op_socket),
+	OP(BIND,		"bind",		3, __NR_bind,		script_op_bind),
+	OP(LISTEN,		"listen",	2, __NR_listen,		script_op_listen),
+	OP(ACCEPT4,		"accept4",	4, __NR_accept4,	script_op_accept4),
+	OP(CONNECT,		"connect",	3, __NR_connect,	script_op_connect),
+	OP6(SENDTO,		"sendto",	__NR_sendto,		script_op_sendto),
+	OP6(RECVFROM,		"recvfrom",	__NR_recvfrom,		script_op_recvfrom),
+	OP(SEND,		"send",		4, __NR_sendto,		script_op_sendto),
+	OP(RECV,		"recv",		4, __NR_recvfrom,	script_op_recvfrom),
+	OP(SHUTDOWN,		"shutdown",	2, __NR_shutdown,	script_op_shutdown),
+	OP(SETSOCKOPT,		"setsockopt",	5, __NR_setsockopt,	script_op_setsockopt),
+	OP(GETSOCKOPT,		"getsockopt",	5, __NR_getsockopt,	script_op_getsockopt),
+#endif
+	/* poll and epoll */
+	OP(POLL,		"poll",		3, SCRIPT_NR_POLL,	script_op_poll),
+	OP(PPOLL,		"ppoll",	5, __NR_ppoll,		script_op_ppoll),
+#ifdef CONFIG_EPOLL
+	OP(EPOLL_CREATE1,	"epoll_create1", 1, __NR_epoll_create1,	script_op_epoll_create1),
+	OP(EPOLL_CTL,		"epoll_ctl",	4, __NR_epoll_ctl,	script_op_epoll_ctl),
+	OP(EPOLL_WAIT,		"epoll_wait",	4, SCRIPT_NR_EPOLL_WAIT, script_op_epoll_wait),
+#endif
+	/* time and process */
+	OP(CLOCK_GETTIME,	"clock_gettime", 2, __NR_clock_gettime,	script_op_clock_gettime),
+	OP(NANOSLEEP,		"nanosleep",	2, __NR_nanosleep,	script_op_nanosleep),
+	OP(GETPID,		"getpid",	0, __NR_getpid,		script_op_getpid),
+	/*
+	 * Composite I/O: each runs the filters itself, once, for the system
+	 * call it repeats (read, write, sendfile) with that call's arguments.
+	 */
+	OP(READ_MIN,		"read_min",	5, SCRIPT_NO_SYSCALL,	script_op_read_min),
+	OP(WRITE_ALL,		"write_all",	4, SCRIPT_NO_SYSCALL,	script_op_write_all),
+	OP(MOVE,		"move",		5, SCRIPT_NO_SYSCALL,	script_op_move),
+	/* user memory */
+	OP(MEMMOVE,		"memmove",	3, SCRIPT_NO_SYSCALL,	script_op_memmove),
+	OP(MEMCMP,		"memcmp",	3, SCRIPT_NO_SYSCALL,	script_op_memcmp),
+	OP(MEMCHR,		"memchr",	3, SCRIPT_NO_SYSCALL,	script_op_memchr),
+	OP(MEMMEM,		"memmem",	4, SCRIPT_NO_SYSCALL,	script_op_memmem),
+	OP(PARSE_U64,		"parse_u64",	4, SCRIPT_NO_SYSCALL,	script_op_parse_u64),
+	OP(FORMAT_U64,		"format_u64",	4, SCRIPT_NO_SYSCALL,	script_op_format_u64),
 };
 
 /**
