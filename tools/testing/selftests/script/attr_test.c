@@ -71,7 +71,8 @@ TEST(number_is_463)
 TEST(struct_sizes)
 {
 	ASSERT_EQ(8, sizeof(struct script_insn));
-	ASSERT_EQ(SCRIPT_ATTR_SIZE_VER0, sizeof(struct script_attr));
+	ASSERT_EQ(SCRIPT_ATTR_SIZE_VER1, sizeof(struct script_attr));
+	ASSERT_EQ(SCRIPT_STATE_SIZE_VER0, sizeof(struct script_state));
 }
 
 TEST(size_below_ver0_is_einval)
@@ -183,7 +184,7 @@ TEST(unknown_cmd_is_einval)
 	unsigned int cmd;
 
 	valid_attr(&attr);
-	for (cmd = SCRIPT_RUN_FD + 1; cmd < SCRIPT_RUN_FD + 3; cmd++) {
+	for (cmd = SCRIPT_PROBE + 1; cmd < SCRIPT_PROBE + 3; cmd++) {
 		EXPECT_EQ(-1, sys_script(cmd, &attr, sizeof(attr)));
 		EXPECT_EQ(EINVAL, errno);
 	}
@@ -214,11 +215,17 @@ TEST(unused_fields_must_be_zero)
 	int f;
 
 	for (i = 0; i < ARRAY_LEN(cmds); i++) {
-		for (f = 0; f < 5; f++) {
+		for (f = 0; f < 7; f++) {
 			valid_attr(&attr);
 			switch (f) {
 			case 0:
 				attr.args[4] = 1;
+				break;
+			case 5:
+				attr.state = (uintptr_t)&attr;
+				break;
+			case 6:
+				attr.state_size = sizeof(struct script_state);
 				break;
 			case 1:
 				attr.stack = 4096;
@@ -266,6 +273,43 @@ TEST(unused_fields_must_be_zero)
 		EXPECT_EQ(-1, sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("run_fd field %d", f);
 	}
+}
+
+/* A state area is all or nothing, at least the first published size. */
+TEST(state_rules)
+{
+	struct script_state st = { };
+	struct script_attr attr;
+
+	valid_attr(&attr);
+	attr.state = (uintptr_t)&st;
+	EXPECT_EQ(-EINVAL, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)));
+
+	valid_attr(&attr);
+	attr.state_size = sizeof(st);
+	EXPECT_EQ(-EINVAL, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)));
+
+	valid_attr(&attr);
+	attr.state = (uintptr_t)&st;
+	attr.state_size = SCRIPT_STATE_SIZE_VER0 - 8;
+	EXPECT_EQ(-EINVAL, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)));
+
+	valid_attr(&attr);
+	attr.__pad = 1;
+	EXPECT_EQ(-EINVAL, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)));
+
+	/* A larger area than the kernel knows is fine: it uses its part. */
+	valid_attr(&attr);
+	attr.state = (uintptr_t)&st;
+	attr.state_size = sizeof(st) + 64;
+	EXPECT_EQ(0, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)));
+	EXPECT_EQ(SCRIPT_STATE_NONE, st.status);
+
+	/* Unreadable: the run cannot know whether one is parked there. */
+	valid_attr(&attr);
+	attr.state = 8;
+	attr.state_size = sizeof(st);
+	EXPECT_EQ(-EFAULT, script_run(&attr, ok_prog, ARRAY_LEN(ok_prog)));
 }
 
 TEST(log_rules)
