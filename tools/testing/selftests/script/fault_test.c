@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include "../kselftest_harness.h"
 #include "script_util.h"
@@ -201,18 +203,126 @@ TEST_F(failslab, load)
 	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, LOAD, -1));
 }
 
+/* A run of a loaded program allocates nothing: its state is on the stack. */
 TEST_F(failslab, run_fd)
 {
 	int fd = -1;
 
 	ASSERT_EQ(0, call(LOAD, -1, &fd));
-	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, RUN_FD, fd));
+	EXPECT_EQ(0, fail_each(_metadata, self->nth_fd, RUN_FD, fd));
 	close(fd);
 }
 
 TEST_F(failslab, rejected_program)
 {
 	EXPECT_LT(0, fail_each(_metadata, self->nth_fd, REJECT, -1));
+}
+
+#define OPS_FILE	"/tmp/fault_test.ops"
+
+/*
+ * openat, write, close, socket, close, epoll_create1, close: 0, or the
+ * first error, with whatever was opened closed.  r1 path, r2 buffer.
+ */
+static const struct script_insn ops_prog[] = {
+	MOV64_REG(7, 1), MOV64_REG(8, 2),
+	MOV64_IMM(1, AT_FDCWD), MOV64_REG(2, 7),
+	MOV64_IMM(3, O_RDWR | O_CREAT | O_TRUNC), MOV64_IMM(4, 0600),
+	CALL_OP(SCRIPT_OP_OPENAT),
+	JMP_IMM(SCRIPT_JSLT, 0, 0, 23),				/* 7: to out */
+	MOV64_REG(6, 0),
+	MOV64_REG(1, 6), MOV64_REG(2, 8), MOV64_IMM(3, 5),
+	CALL_OP(SCRIPT_OP_WRITE),
+	MOV64_REG(9, 0),
+	MOV64_REG(1, 6), CALL_OP(SCRIPT_OP_CLOSE),
+	MOV64_REG(0, 9),
+	JMP_IMM(SCRIPT_JSLT, 0, 0, 13),				/* 17 */
+	MOV64_IMM(1, AF_UNIX), MOV64_IMM(2, SOCK_STREAM), MOV64_IMM(3, 0),
+	CALL_OP(SCRIPT_OP_SOCKET),
+	JMP_IMM(SCRIPT_JSLT, 0, 0, 8),				/* 22 */
+	MOV64_REG(1, 0), CALL_OP(SCRIPT_OP_CLOSE),
+	MOV64_IMM(1, 0), CALL_OP(SCRIPT_OP_EPOLL_CREATE1),
+	JMP_IMM(SCRIPT_JSLT, 0, 0, 3),				/* 27 */
+	MOV64_REG(1, 0), CALL_OP(SCRIPT_OP_CLOSE),
+	MOV64_IMM(0, 0),
+	EXIT,							/* 31: out */
+};
+
+/* The same calls as plain system calls. */
+static long ops_native(const char *path, const char *buf)
+{
+	long fd, n;
+
+	fd = openat(AT_FDCWD, path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, 5);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return n;
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	fd = epoll_create1(0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * The ops' allocations, each failed in turn, fail them exactly as they
+ * fail the system calls: a run by fd allocates nothing of its own, so the
+ * nth allocation of the run is the nth of the same calls made directly.
+ */
+TEST_F(failslab, ops_fail_as_the_system_calls)
+{
+	static const char buf[] = "hello";
+	struct script_attr attr = { };
+	int prog_fd, free_fd, hit_op, hit_sys, failed = 0;
+	long op, sys;
+	unsigned int nth;
+
+	script_attr_prog(&attr, ops_prog, ARRAY_LEN(ops_prog));
+	prog_fd = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+	ASSERT_LE(0, prog_fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = prog_fd;
+	attr.args[0] = (uintptr_t)OPS_FILE;
+	attr.args[1] = (uintptr_t)buf;
+
+	/* Once each unarmed, so that the pages they touch are in. */
+	ASSERT_EQ(0, sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)));
+	ASSERT_EQ(0, attr.retval);
+	ASSERT_EQ(0, ops_native(OPS_FILE, buf));
+	free_fd = lowest_free_fd();
+
+	for (nth = 1; nth <= MAX_NTH; nth++) {
+		ASSERT_EQ(0, arm(self->nth_fd, nth));
+		op = sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)) ? -errno :
+		     (long)attr.retval;
+		hit_op = fired(self->nth_fd);
+		EXPECT_EQ(free_fd, lowest_free_fd()) TH_LOG("nth %u", nth);
+
+		ASSERT_EQ(0, arm(self->nth_fd, nth));
+		sys = ops_native(OPS_FILE, buf);
+		hit_sys = fired(self->nth_fd);
+		EXPECT_EQ(free_fd, lowest_free_fd()) TH_LOG("nth %u", nth);
+
+		EXPECT_EQ(hit_sys, hit_op) TH_LOG("nth %u", nth);
+		EXPECT_EQ(sys, op) TH_LOG("nth %u", nth);
+		if (!hit_op && !hit_sys)
+			break;
+		failed++;
+	}
+	TH_LOG("%d allocations failed in turn", failed);
+	EXPECT_LT(3, failed);
+	EXPECT_GE(MAX_NTH, nth);
+	unlink(OPS_FILE);
+	close(prog_fd);
 }
 
 TEST_HARNESS_MAIN

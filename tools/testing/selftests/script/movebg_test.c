@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SCRIPT_OP_MOVE_BG: a move that goes on after script(2) returns.  Each
+ * test starts moves with a two-instruction program (CALL_OP, EXIT) whose
+ * r0 is the move's descriptor, and then watches the move from userspace:
+ * a 64 MiB file moved to a pipe drained slowly, a close that cancels, the
+ * per-user limit kernel.script_moves_max, a process that exits or is
+ * killed mid-move, file to file with and without an offset, sendfile's
+ * errors, and the seccomp check.  A move that let go of its pipe shows as
+ * end of file once the test closed its own write end, so that no test
+ * needs to look inside the kernel to see that nothing is left behind.
+ * Every wait is bounded; the whole file takes a few seconds under QEMU TCG.
+ */
+#define _GNU_SOURCE
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "script_util.h"
+
+#define MOVES_MAX	"/proc/sys/kernel/script_moves_max"
+#define MIB		(1024UL * 1024)
+#define BIG		(64 * MIB)	/* the slowly drained move */
+#define PERIOD		(MIB + 7)	/* the pattern repeats, at no power of 2 */
+#define BIG_FD		9999		/* a descriptor that is not open */
+#define RUN_FAILED	(-1000000L)	/* script(2) itself failed */
+#define WAIT_MS		10000		/* the longest any one wait may take */
+
+/* What the move passes seccomp as, as in kernel/script/ops.c */
+#ifdef __NR_sendfile64
+#define NR_SENDFILE	__NR_sendfile64
+#else
+#define NR_SENDFILE	__NR_sendfile
+#endif
+
+static_assert(sizeof(struct script_move_result) == 16, "script_move_result");
+
+/* Byte i of every file and stream here is pat[i % PERIOD]. */
+static unsigned char pat[PERIOD + MIB];
+
+static void pat_init(void)
+{
+	__u32 x = 2463534242U;
+	size_t i;
+
+	if (pat[0] | pat[1])
+		return;
+	for (i = 0; i < sizeof(pat); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		pat[i] = x >> 24;
+	}
+	memcpy(pat + PERIOD, pat, MIB);
+}
+
+/* The pattern from offset @off on, good for 1 MiB. */
+static const unsigned char *pat_at(size_t off)
+{
+	return pat + off % PERIOD;
+}
+
+/* An unlinked file on /tmp holding @len bytes of the pattern: its fd. */
+static int pattern_file(size_t len)
+{
+	char name[] = "/tmp/movebg.XXXXXX";
+	size_t off, n;
+	int fd;
+
+	pat_init();
+	fd = mkstemp(name);
+	if (fd < 0)
+		return -1;
+	unlink(name);
+	for (off = 0; off < len; off += n) {
+		n = len - off < MIB ? len - off : MIB;
+		if (write(fd, pat_at(off), n) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/* An empty unlinked file on /tmp, open read-write. */
+static int empty_file(void)
+{
+	char name[] = "/tmp/movebg.XXXXXX";
+	int fd = mkstemp(name);
+
+	if (fd >= 0)
+		unlink(name);
+	return fd;
+}
+
+/*
+ * move_bg(r1 out_fd, r2 in_fd, r3 off, r4 count) as "call op; exit": the
+ * op's r0, or RUN_FAILED.
+ */
+static long move_bg(int out_fd, int in_fd, long long off,
+		    unsigned long long count)
+{
+	const struct script_insn prog[] = {
+		CALL_OP(SCRIPT_OP_MOVE_BG),
+		EXIT,
+	};
+	struct script_attr attr = { };
+
+	attr.args[0] = out_fd;
+	attr.args[1] = in_fd;
+	attr.args[2] = (__u64)off;
+	attr.args[3] = count;
+	if (script_run(&attr, prog, ARRAY_LEN(prog)))
+		return RUN_FAILED;
+	return (long)attr.retval;
+}
+
+/* 1 when @fd polls readable within @ms, 0 when not, -errno. */
+static int readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int r = poll(&pfd, 1, ms);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Waits up to WAIT_MS for a move's end and reads its result: 0 or -errno. */
+static int move_result(int mfd, struct script_move_result *res)
+{
+	ssize_t n;
+
+	if (readable(mfd, WAIT_MS) != 1)
+		return -ETIMEDOUT;
+	memset(res, 0xa5, sizeof(*res));
+	n = read(mfd, res, sizeof(*res));
+	if (n < 0)
+		return -errno;
+	return n == sizeof(*res) ? 0 : -EIO;
+}
+
+/* Descriptors open in this process. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* not the directory's own */
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Waits up to WAIT_MS for the pipe read at @rfd to be full: 0, or -1. */
+static int pipe_full(int rfd)
+{
+	int size = fcntl(rfd, F_GETPIPE_SZ), queued, i;
+
+	for (i = 0; i < WAIT_MS; i++) {
+		if (ioctl(rfd, FIONREAD, &queued))
+			return -1;
+		if (queued >= size)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/*
+ * Reads the pipe at @rfd to its end, which must come within WAIT_MS:
+ * the bytes read, all of them the pattern from 0, or -1.
+ */
+static long drain(int rfd)
+{
+	static char buf[1 << 16];
+	long total = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (readable(rfd, WAIT_MS) != 1)
+			return -1;
+		n = read(rfd, buf, sizeof(buf));
+		if (n <= 0)
+			return n ? -1 : total;
+		if (memcmp(buf, pat_at(total), n))
+			return -1;
+		total += n;
+	}
+}
+
+/* The line of /proc/self/fdinfo/@fd that starts with @key, in @line. */
+static int fdinfo_line(int fd, const char *key, char *line, size_t size)
+{
+	char path[64];
+	FILE *f;
+	int ret = -ENOENT;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, size, f))
+		if (!strncmp(line, key, strlen(key))) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * 64 MiB from a file on tmpfs to a pipe that this process drains slowly
+ * after script(2) has returned.  The move cannot end while more than a
+ * pipe's worth is still to be read; it ends once all is read, with every
+ * byte in order, and then has let go of the pipe.
+ */
+TEST(big_file_to_slow_pipe)
+{
+	static char buf[1 << 16];
+	struct script_move_result res;
+	int in, p[2], mfd, psz, reads = 0, early = 0;
+	char line[128];
+	size_t got = 0;
+	ssize_t n;
+
+	in = pattern_file(BIG);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	psz = fcntl(p[1], F_GETPIPE_SZ);
+	ASSERT_LT(0, psz);
+
+	mfd = move_bg(p[1], in, 0, BIG);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	/* script(2) has returned: the move is going on */
+	EXPECT_EQ(0, readable(mfd, 0));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(mfd, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(O_RDONLY, fcntl(mfd, F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(0, fdinfo_line(mfd, "script-done:", line, sizeof(line)));
+	EXPECT_STREQ("script-done:\t0\n", line);
+	/* The move holds its own reference to the pipe */
+	close(p[1]);
+
+	while (got < BIG) {
+		n = read(p[0], buf, sizeof(buf));
+		if (n <= 0 || memcmp(buf, pat_at(got), n))
+			break;
+		got += n;
+		if (got + psz < BIG && readable(mfd, 0))
+			early++;
+		if (++reads % 16 == 0)
+			usleep(1000);
+	}
+	EXPECT_EQ(BIG, got);
+	EXPECT_EQ(0, early);
+
+	ASSERT_EQ(0, move_result(mfd, &res));
+	EXPECT_EQ(BIG, res.moved);
+	EXPECT_EQ(0, res.error);
+	EXPECT_EQ(0, res.__pad);
+	/* It let go of the pipe: end of file */
+	EXPECT_EQ(0, drain(p[0]));
+	/* The explicit offset left in_fd's position alone */
+	EXPECT_EQ(0, lseek(in, 0, SEEK_CUR));
+
+	/* Every read gives the result again; a short one is EINVAL */
+	memset(&res, 0, sizeof(res));
+	EXPECT_EQ(sizeof(res), read(mfd, &res, sizeof(res)));
+	EXPECT_EQ(BIG, res.moved);
+	EXPECT_EQ(sizeof(res), read(mfd, buf, sizeof(res) + 100));
+	EXPECT_EQ(-1, read(mfd, buf, sizeof(res) - 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(1, readable(mfd, 0));
+	EXPECT_EQ(-1, write(mfd, buf, 1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(0, fdinfo_line(mfd, "script-moved:", line, sizeof(line)));
+	EXPECT_STREQ("script-moved:\t67108864\n", line);
+	EXPECT_EQ(0, fdinfo_line(mfd, "script-error:", line, sizeof(line)));
+	EXPECT_STREQ("script-error:\t0\n", line);
+	EXPECT_EQ(0, close(mfd));
+	close(p[0]);
+	close(in);
+}
+
+/*
+ * Closing the descriptor of a move blocked on a full pipe cancels it:
+ * close() returns at once, no descriptor is left, and the move has let go
+ * of the pipe, which holds what it wrote and then ends.
+ */
+TEST(close_cancels)
+{
+	int in, p[2], mfd, before;
+	long long t;
+
+	in = pattern_file(4 * MIB);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	before = count_fds();
+	ASSERT_LT(0, before);
+
+	mfd = move_bg(p[1], in, 0, 4 * MIB);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	ASSERT_EQ(0, pipe_full(p[0]));
+	EXPECT_EQ(0, readable(mfd, 0));
+
+	t = now_ms();
+	alarm(WAIT_MS / 1000);
+	EXPECT_EQ(0, close(mfd));
+	alarm(0);
+	EXPECT_GT(5000, now_ms() - t);
+	EXPECT_EQ(before, count_fds());
+
+	close(p[1]);
+	EXPECT_EQ(fcntl(p[0], F_GETPIPE_SZ), drain(p[0]));
+	close(p[0]);
+	close(in);
+}
+
+/* A move read before its end: EAGAIN when non-blocking, else it waits. */
+TEST(read_waits)
+{
+	struct script_move_result res;
+	int in, p[2], mfd, status;
+	pid_t pid;
+
+	in = pattern_file(MIB);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	mfd = move_bg(p[1], in, 0, MIB);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	close(p[1]);
+	ASSERT_EQ(0, pipe_full(p[0]));
+
+	ASSERT_EQ(0, fcntl(mfd, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, read(mfd, &res, sizeof(res)));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, fcntl(mfd, F_SETFL, 0));
+
+	/* A child drains the pipe while this read waits for the end */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		usleep(50000);
+		_exit(drain(p[0]) == MIB ? 0 : 1);
+	}
+	alarm(WAIT_MS / 1000);
+	memset(&res, 0xa5, sizeof(res));
+	EXPECT_EQ(sizeof(res), read(mfd, &res, sizeof(res)));
+	alarm(0);
+	EXPECT_EQ(MIB, res.moved);
+	EXPECT_EQ(0, res.error);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(mfd);
+	close(p[0]);
+	close(in);
+}
+
+/* File to file: from an offset, from in_fd's position, and count 0. */
+TEST(file_to_file)
+{
+	static unsigned char buf[2 * MIB];
+	struct script_move_result res;
+	int in, out, mfd;
+	long first = 300000, second = MIB - 12345;
+
+	in = pattern_file(MIB);
+	ASSERT_LE(0, in);
+	out = empty_file();
+	ASSERT_LE(0, out);
+	ASSERT_EQ(12345, lseek(in, 12345, SEEK_SET));
+
+	/* From offset 4096: in_fd's position stays, out_fd's advances */
+	mfd = move_bg(out, in, 4096, first);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	ASSERT_EQ(0, move_result(mfd, &res));
+	EXPECT_EQ(first, res.moved);
+	EXPECT_EQ(0, res.error);
+	close(mfd);
+	EXPECT_EQ(12345, lseek(in, 0, SEEK_CUR));
+	EXPECT_EQ(first, lseek(out, 0, SEEK_CUR));
+
+	/* From in_fd's position (r3 negative), which stays; to end of file */
+	mfd = move_bg(out, in, -1, 2 * MIB);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	ASSERT_EQ(0, move_result(mfd, &res));
+	EXPECT_EQ(second, res.moved);
+	EXPECT_EQ(0, res.error);
+	close(mfd);
+	EXPECT_EQ(12345, lseek(in, 0, SEEK_CUR));
+	EXPECT_EQ(first + second, lseek(out, 0, SEEK_CUR));
+
+	ASSERT_EQ(first + second, pread(out, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, pat_at(4096), first));
+	EXPECT_EQ(0, memcmp(buf + first, pat_at(12345), second));
+
+	/* Nothing to move: it ends at once */
+	mfd = move_bg(out, in, 0, 0);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	ASSERT_EQ(0, move_result(mfd, &res));
+	EXPECT_EQ(0, res.moved);
+	EXPECT_EQ(0, res.error);
+	close(mfd);
+	/* At end of file: 0 bytes, no error */
+	mfd = move_bg(out, in, MIB, 10);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	ASSERT_EQ(0, move_result(mfd, &res));
+	EXPECT_EQ(0, res.moved);
+	EXPECT_EQ(0, res.error);
+	close(mfd);
+
+	/* do_splice_direct() refuses an O_APPEND out_fd */
+	ASSERT_EQ(0, fcntl(out, F_SETFL, O_APPEND));
+	EXPECT_EQ(-EINVAL, move_bg(out, in, 0, 10));
+	close(out);
+	close(in);
+}
+
+/* -errno of sendfile(2) with the same arguments */
+static long sendfile_err(int out_fd, int in_fd, long long off, size_t count)
+{
+	off_t o = off;
+
+	if (sendfile(out_fd, in_fd, off < 0 ? NULL : &o, count) < 0)
+		return -errno;
+	return 0;
+}
+
+enum { PIPE_R, PIPE_W, RDWR, WRONLY, NONE, NR_FDS };
+
+/* sendfile's errors, in its order, and no descriptor left behind. */
+TEST(errors_like_sendfile)
+{
+	static const struct {
+		int out, in;
+		long long off;
+		long err;
+	} cases[] = {
+		{ PIPE_W, NONE, -1, -EBADF },	/* in_fd not open */
+		{ NONE, NONE, -1, -EBADF },	/* in_fd first */
+		{ PIPE_W, WRONLY, -1, -EBADF },	/* in_fd not open for reading */
+		{ NONE, RDWR, -1, -EBADF },	/* out_fd not open */
+		{ PIPE_R, RDWR, 0, -EBADF },	/* out_fd not open for writing */
+		{ PIPE_W, PIPE_R, 0, -ESPIPE },	/* an offset in a pipe */
+		{ NONE, PIPE_R, 0, -ESPIPE },	/* that before out_fd */
+	};
+	int p[2], fds[NR_FDS], before;
+	unsigned int i;
+
+	ASSERT_EQ(0, pipe(p));
+	fds[PIPE_R] = p[0];
+	fds[PIPE_W] = p[1];
+	fds[RDWR] = pattern_file(4096);
+	ASSERT_LE(0, fds[RDWR]);
+	fds[WRONLY] = open("/dev/null", O_WRONLY);
+	ASSERT_LE(0, fds[WRONLY]);
+	fds[NONE] = BIG_FD;
+	before = count_fds();
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		int out = fds[cases[i].out], in = fds[cases[i].in];
+
+		EXPECT_EQ(cases[i].err, sendfile_err(out, in, cases[i].off, 10))
+			TH_LOG("case %u", i);
+		EXPECT_EQ(cases[i].err, move_bg(out, in, cases[i].off, 10))
+			TH_LOG("case %u", i);
+	}
+	/* Beyond sendfile: what the first splice would refuse */
+	EXPECT_EQ(-EINVAL, move_bg(p[1], p[0], -1, 10));	/* cannot seek */
+	EXPECT_EQ(-EINVAL, move_bg(p[1], fds[RDWR], 0, 1ULL << 40));
+	EXPECT_EQ(before, count_fds());
+	close(fds[WRONLY]);
+	close(fds[RDWR]);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* kernel.script_moves_max, set to 2 for each test and put back after */
+FIXTURE(limit) {
+	char saved[32];
+	int in;
+};
+
+FIXTURE_SETUP(limit)
+{
+	int err;
+
+	self->in = pattern_file(MIB);
+	ASSERT_LE(0, self->in);
+	err = read_file(MOVES_MAX, self->saved, sizeof(self->saved));
+	if (err == -ENOENT)
+		SKIP(return, MOVES_MAX " is missing");
+	ASSERT_EQ(0, err);
+	/* Last: a failed setup has no teardown to put the value back. */
+	err = write_file(MOVES_MAX, "2");
+	if (err == -EACCES || err == -EPERM)
+		SKIP(return, "cannot set " MOVES_MAX);
+	ASSERT_EQ(0, err);
+}
+
+FIXTURE_TEARDOWN(limit)
+{
+	if (self->in >= 0)
+		close(self->in);
+	if (self->saved[0])
+		EXPECT_EQ(0, write_file(MOVES_MAX, self->saved));
+}
+
+/*
+ * Starts a move of the test file into a new pipe, whose ends go to @p:
+ * the move's descriptor, or the op's error.
+ */
+static long start(int in, int p[2])
+{
+	if (pipe(p))
+		return -errno;
+	return move_bg(p[1], in, 0, MIB);
+}
+
+static void close_all(int *fds, int n)
+{
+	while (n--)
+		if (fds[n] >= 0)
+			close(fds[n]);
+}
+
+/*
+ * Moves into pipes nobody drains stay in flight: two start, a third is
+ * EAGAIN; closing one makes room, and a move that has ended counts no
+ * more.  0 refuses every move.
+ */
+TEST_F(limit, eagain_at_the_limit)
+{
+	struct script_move_result res;
+	int p[4][2], q[2], m[4] = { -1, -1, -1, -1 }, before;
+	long r;
+
+	m[0] = start(self->in, p[0]);
+	ASSERT_LE(0, m[0]) TH_LOG("move_bg: %d", m[0]);
+	m[1] = start(self->in, p[1]);
+	ASSERT_LE(0, m[1]) TH_LOG("move_bg: %d", m[1]);
+	before = count_fds();
+	EXPECT_EQ(-EAGAIN, move_bg(p[0][1], self->in, 0, MIB));
+	EXPECT_EQ(before, count_fds());
+
+	/* Closing one lets another start */
+	ASSERT_EQ(0, close(m[0]));
+	m[0] = -1;
+	m[2] = start(self->in, p[2]);
+	EXPECT_LE(0, m[2]) TH_LOG("move_bg: %d", m[2]);
+	EXPECT_EQ(-EAGAIN, move_bg(p[2][1], self->in, 0, MIB));
+
+	/* A move that ended counts no more, even with its descriptor open */
+	ASSERT_EQ(0, close(m[1]));
+	m[1] = -1;
+	ASSERT_EQ(0, pipe(q));
+	r = move_bg(q[1], self->in, 0, 1000);
+	ASSERT_LE(0, r);
+	ASSERT_EQ(0, move_result(r, &res));
+	EXPECT_EQ(1000, res.moved);
+	m[3] = start(self->in, p[3]);
+	EXPECT_LE(0, m[3]) TH_LOG("move_bg: %d", m[3]);
+	EXPECT_EQ(-EAGAIN, move_bg(q[1], self->in, 0, MIB));
+	close(r);
+	close_all(q, 2);
+
+	/* 0: none */
+	ASSERT_EQ(0, write_file(MOVES_MAX, "0"));
+	close(m[2]);
+	m[2] = -1;
+	EXPECT_EQ(-EAGAIN, move_bg(p[2][1], self->in, 0, MIB));
+
+	close_all(m, 4);
+	close_all(p[0], 2);
+	close_all(p[1], 2);
+	close_all(p[2], 2);
+	close_all(p[3], 2);
+}
+
+/*
+ * A child starts a move into a pipe nobody drains and exits (with @sig,
+ * kills it): it exits at once, the move ends and lets go of the pipe, and
+ * the count of moves in flight comes back, so that two start again.
+ */
+static void child_mid_move(struct __test_metadata *_metadata, int in, int sig)
+{
+	int p[2], ready[2], m[3] = { -1, -1, -1 }, pp[3][2], status, i;
+	long long t;
+	char c = 0;
+	pid_t pid;
+
+	memset(pp, -1, sizeof(pp));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(ready[0]);
+		c = move_bg(p[1], in, 0, MIB) >= 0 && !pipe_full(p[0]);
+		if (write(ready[1], &c, 1) != 1 || !c)
+			_exit(1);
+		if (sig)
+			pause();
+		_exit(0);
+	}
+	close(p[1]);
+	close(ready[1]);
+	ASSERT_EQ(1, readable(ready[0], WAIT_MS));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(1, c);
+	close(ready[0]);
+
+	t = now_ms();
+	if (sig)
+		kill(pid, sig);
+	alarm(WAIT_MS / 1000);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	alarm(0);
+	EXPECT_GT(5000, now_ms() - t);
+	if (sig) {
+		EXPECT_TRUE(WIFSIGNALED(status));
+	} else {
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+
+	/* The move let go of the pipe: what it wrote, then end of file */
+	EXPECT_EQ(fcntl(p[0], F_GETPIPE_SZ), drain(p[0]));
+	close(p[0]);
+
+	/*
+	 * A clean exit waited for the move to let go; a killed process did
+	 * not wait, and its move lets go on its own, soon.
+	 */
+	for (i = 0; i < (sig ? 1000 : 1); i++) {
+		m[0] = start(in, pp[0]);
+		if (m[0] != -EAGAIN)
+			break;
+		close_all(pp[0], 2);
+		usleep(5000);
+	}
+	EXPECT_LE(0, m[0]) TH_LOG("move_bg: %d", m[0]);
+	m[1] = start(in, pp[1]);
+	EXPECT_LE(0, m[1]) TH_LOG("move_bg: %d", m[1]);
+	m[2] = start(in, pp[2]);
+	EXPECT_EQ(-EAGAIN, m[2]);
+	close_all(m, 3);
+	for (i = 0; i < 3; i++)
+		close_all(pp[i], 2);
+}
+
+TEST_F(limit, process_exit_mid_move)
+{
+	child_mid_move(_metadata, self->in, 0);
+}
+
+TEST_F(limit, process_killed_mid_move)
+{
+	child_mid_move(_metadata, self->in, SIGKILL);
+}
+
+/* Classic BPF for a seccomp filter; the argument halves of x86_64 */
+#define LD(off)		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
+#define JEQ(k, jt, jf)	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (jt), (jf))
+#define RET(v)		BPF_STMT(BPF_RET | BPF_K, (v))
+#define ERR(e)		RET(SECCOMP_RET_ERRNO | (e))
+#define ARG_LO(n)	(offsetof(struct seccomp_data, args) + 8 * (n))
+#define ARG_HI(n)	(ARG_LO(n) + 4)
+
+/*
+ * The move passes the caller's seccomp filters once, as
+ * sendfile(out_fd, in_fd, offset, count), before anything else, with a
+ * NULL offset for in_fd's position.
+ */
+TEST(seccomp_as_sendfile)
+{
+#ifdef __x86_64__
+	struct sock_filter insns[] = {
+		LD(offsetof(struct seccomp_data, arch)),
+		JEQ(AUDIT_ARCH_X86_64, 1, 0),
+		ERR(EBADSLT),
+		LD(offsetof(struct seccomp_data, nr)),
+		JEQ(NR_SENDFILE, 1, 0),
+		RET(SECCOMP_RET_ALLOW),
+		LD(ARG_LO(0)), JEQ(BIG_FD, 0, 1), ERR(EXDEV),
+		LD(ARG_LO(3)), JEQ(777, 0, 1), ERR(EMLINK),
+		LD(ARG_LO(2)), JEQ(4096, 0, 1), ERR(ENOTNAM),
+		/* 555 bytes with a NULL offset */
+		LD(ARG_LO(3)), JEQ(555, 0, 5),
+		LD(ARG_LO(2)), JEQ(0, 0, 3),
+		LD(ARG_HI(2)), JEQ(0, 0, 1),
+		ERR(ENOLINK),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = ARRAY_LEN(insns), .filter = insns };
+	int in, p[2], before, status;
+	pid_t pid;
+
+	in = pattern_file(4096);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		long r;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(10);
+		before = count_fds();
+		/* Before the descriptors are looked at */
+		if (move_bg(BIG_FD, in, -1, 10) != -EXDEV)
+			_exit(11);
+		if (move_bg(p[1], in, -1, 777) != -EMLINK)
+			_exit(12);
+		if (move_bg(p[1], in, 4096, 10) != -ENOTNAM)
+			_exit(13);
+		if (move_bg(p[1], in, -1, 555) != -ENOLINK)
+			_exit(14);
+		if (count_fds() != before)
+			_exit(15);
+		r = move_bg(p[1], in, 100, 555);
+		if (r < 0)
+			_exit(16);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(p[0]);
+	close(p[1]);
+	close(in);
+#else
+	SKIP(return, "the filter is written for x86_64");
+#endif
+}
+
+TEST_HARNESS_MAIN
