@@ -3,10 +3,11 @@
  * script(2): the op table.  One row per op, indexed by enum script_op_id,
  * in the manner of io_uring/opdef.c; each op's code is in the file of its
  * family: ops_fs.c (files), ops_net.c (sockets), ops_poll.c (poll and
- * epoll), ops_misc.c (time and process), ops_move.c (composite I/O) and
- * ops_mem.c (user memory).  An op whose system call this kernel lacks
- * (sockets without CONFIG_NET, epoll without CONFIG_EPOLL) has no row:
- * the verifier refuses it and SCRIPT_PROBE does not list it.
+ * epoll), ops_misc.c (time and process), ops_move.c (composite I/O),
+ * ops_bg.c (background moves) and ops_mem.c (user memory).  An op whose
+ * system call this kernel lacks (sockets without CONFIG_NET, epoll without
+ * CONFIG_EPOLL) has no row: the verifier refuses it and SCRIPT_PROBE does
+ * not mark it supported.
  */
 
 #include <linux/nospec.h>
@@ -104,6 +105,8 @@ static const struct script_op script_ops[] = {
 	OP(MEMMEM,		"memmem",	4, SCRIPT_NO_SYSCALL,	script_op_memmem),
 	OP(PARSE_U64,		"parse_u64",	4, SCRIPT_NO_SYSCALL,	script_op_parse_u64),
 	OP(FORMAT_U64,		"format_u64",	4, SCRIPT_NO_SYSCALL,	script_op_format_u64),
+	/* a move that goes on in the background; checked as sendfile */
+	OP(MOVE_BG,		"move_bg",	4, SCRIPT_NO_SYSCALL,	script_op_move_bg),
 };
 
 /**

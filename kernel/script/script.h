@@ -214,6 +214,10 @@ s64 script_op_read_min(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_write_all(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_move(struct script_run_ctx *ctx, const u64 *args);
 
+/* ops_bg.c: background moves; kernel.script_moves_max */
+s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args);
+extern int sysctl_script_moves_max;
+
 /* ops_mem.c: user memory */
 s64 script_op_memcpy(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_memmove(struct script_run_ctx *ctx, const u64 *args);

@@ -73,6 +73,15 @@ static struct ctl_table script_sysctl_table[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
 	},
+	{
+		.procname	= "script_moves_max",
+		.data		= &sysctl_script_moves_max,
+		.maxlen		= sizeof(sysctl_script_moves_max),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
 };
 
 static int __init script_sysctl_init(void)

@@ -276,8 +276,8 @@ struct script_state {
  * what it returns, a negative errno on failure; the caller's seccomp
  * filter sees it as that system call.  A system call with six arguments
  * takes its first four in r1 to r4, and r5 is the user address of two
- * __u64 holding the fifth and the sixth.  Ids are stable ABI: new ops are
- * only ever appended.
+ * __u64 holding the fifth and the sixth (-EFAULT when they cannot be
+ * read).  Ids are stable ABI: new ops are only ever appended.
  *
  * @SCRIPT_OP_UNSPEC: reserved; never a valid op.
  * @SCRIPT_OP_MEMCPY: memcpy(r1 dst, r2 src, r3 len) between user buffers:
@@ -333,7 +333,7 @@ struct script_state {
  * @SCRIPT_OP_READ_MIN: read from r1 fd into r2 buf, at most r4 bytes, until
  *	at least r3 have come, end of file, an error or r5 milliseconds have
  *	passed (r5 negative: no limit): the bytes read; when none were, 0 at
- *	end of file, -ETIMEDOUT, or the error.
+ *	end of file, -ETIMEDOUT, or the error.  r3 above r4 is -EINVAL.
  * @SCRIPT_OP_WRITE_ALL: write all r3 bytes of r2 buf to r1 fd, waiting
  *	for room on a non-blocking one, within r4 milliseconds (negative: no
  *	limit): the bytes written; when none were, -ETIMEDOUT or the error.
@@ -345,8 +345,8 @@ struct script_state {
  * @SCRIPT_OP_MEMMOVE: memmove(r1 dst, r2 src, r3 len) between user
  *	buffers that may overlap: as %SCRIPT_OP_MEMCPY.
  * @SCRIPT_OP_MEMCMP: compare r3 bytes at r1 and r2: -1, 0 or 1; -EFAULT.
- * @SCRIPT_OP_MEMCHR: the index of the first byte r2 in the r3 bytes at r1:
- *	-ENOENT when there is none; -EFAULT.
+ * @SCRIPT_OP_MEMCHR: the index of the first byte r2 (its low 8 bits) in
+ *	the r3 bytes at r1: -ENOENT when there is none; -EFAULT.
  * @SCRIPT_OP_MEMMEM: the index of the first r4 bytes at r3 within the r2
  *	bytes at r1 (0 when r4 is 0): -ENOENT when they are not there,
  *	-EINVAL when r4 is above %SCRIPT_MEMMEM_MAX; -EFAULT.
@@ -357,6 +357,14 @@ struct script_state {
  * @SCRIPT_OP_FORMAT_U64: write r3 in base r4 (10 or 16, lower case), with
  *	no terminator, to the r2 bytes at r1: the digits written; -ENOSPC when
  *	they do not fit; -EFAULT.
+ * @SCRIPT_OP_MOVE_BG: start moving r4 bytes from r2 in_fd to r1 out_fd as
+ *	sendfile() does, from offset r3 of in_fd (negative: its file position,
+ *	which the move then leaves alone), in the background: the move goes
+ *	on after the op and after script(2) returns.  r0: a new O_CLOEXEC
+ *	descriptor that polls readable once the move has ended, when read()
+ *	gives a struct script_move_result; closing it earlier cancels the
+ *	move.  -EAGAIN when the caller's user has kernel.script_moves_max
+ *	moves in flight.
  * @__SCRIPT_OP_MAX: number of op ids this header knows.
  */
 enum script_op_id {
@@ -406,7 +414,21 @@ enum script_op_id {
 	SCRIPT_OP_MEMMEM,
 	SCRIPT_OP_PARSE_U64,
 	SCRIPT_OP_FORMAT_U64,
+	SCRIPT_OP_MOVE_BG,
 	__SCRIPT_OP_MAX,
+};
+
+/**
+ * struct script_move_result - what read() gives on a background move's fd
+ * @moved: bytes moved
+ * @error: 0 when the move ended with all the bytes or at end of file;
+ *	otherwise the negative errno that stopped it
+ * @__pad: zero
+ */
+struct script_move_result {
+	__s64	moved;
+	__s32	error;
+	__u32	__pad;
 };
 
 #define SCRIPT_MEMMEM_MAX	256	/* longest pattern SCRIPT_OP_MEMMEM takes */
