@@ -46,7 +46,8 @@
 #endif
 
 static const struct script_op script_ops[] = {
-	OP(MEMCPY,		"memcpy",	3, SCRIPT_NO_SYSCALL,	script_op_memcpy),
+	/* memcpy is memmove: a copy that overlaps is made right */
+	OP(MEMCPY,		"memcpy",	3, SCRIPT_NO_SYSCALL,	script_op_memmove),
 	/* files */
 	OP(READ,		"read",		3, __NR_read,		script_op_read),
 	OP(WRITE,		"write",	3, __NR_write,		script_op_write),

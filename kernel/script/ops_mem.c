@@ -65,40 +65,10 @@ static int script_scan_next(struct script_run_ctx *ctx)
 }
 
 /*
- * memcpy(r1, r2, r3) between user buffers, through a bounce buffer: the
- * bytes copied, or -EFAULT when nothing was.  Like read(2), a copy that a
- * fault, a signal or the step budget stops part way returns the bytes it
- * copied; each chunk after the first is a step.
- */
-s64 script_op_memcpy(struct script_run_ctx *ctx, const u64 *args)
-{
-	void __user *dst = u64_to_user_ptr(args[0]);
-	const void __user *src = u64_to_user_ptr(args[1]);
-	u64 len = args[2], done = 0;
-	u8 buf[SCRIPT_COPY_CHUNK];
-
-	if (len > MAX_RW_COUNT)
-		return -EINVAL;
-	/* A 32-bit kernel: an address must not be cut to fit a pointer. */
-	if (args[0] != (unsigned long)args[0] ||
-	    args[1] != (unsigned long)args[1])
-		return -EFAULT;
-	while (done < len) {
-		size_t n = min_t(u64, len - done, sizeof(buf));
-
-		if (done && (signal_pending(current) || !script_charge(ctx)))
-			break;
-		if (copy_from_user(buf, src + done, n) ||
-		    copy_to_user(dst + done, buf, n))
-			return done ?: -EFAULT;
-		done += n;
-		script_resched();
-	}
-	return done;
-}
-
-/*
- * memmove(r1, r2, r3): as memcpy, and right when the buffers overlap.  A
+ * memmove(r1, r2, r3), and memcpy, which is the same op: the bytes copied,
+ * or -EFAULT when none were.  Like read(2), a copy that a fault, a signal
+ * or the step budget stops part way returns the bytes it copied; each
+ * chunk after the first is a step.  Right when the buffers overlap: a
  * chunk is read whole before it is written, so a forward copy is right
  * unless the destination starts inside the source after its start; then
  * the chunks go from the end back.  A backward copy that stops part way

@@ -219,7 +219,6 @@ s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args);
 extern int sysctl_script_moves_max;
 
 /* ops_mem.c: user memory */
-s64 script_op_memcpy(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_memmove(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_memcmp(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_memchr(struct script_run_ctx *ctx, const u64 *args);

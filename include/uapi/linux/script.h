@@ -282,7 +282,8 @@ struct script_state {
  * @SCRIPT_OP_UNSPEC: reserved; never a valid op.
  * @SCRIPT_OP_MEMCPY: memcpy(r1 dst, r2 src, r3 len) between user buffers:
  *	the bytes copied, which are fewer when a fault, a signal or the step
- *	budget stops the copy part way; -EFAULT when none were.
+ *	budget stops the copy part way; -EFAULT when none were.  Buffers that
+ *	overlap are copied as by %SCRIPT_OP_MEMMOVE.
  * @SCRIPT_OP_READ: read(r1 fd, r2 buf, r3 count).
  * @SCRIPT_OP_WRITE: write(r1 fd, r2 buf, r3 count).
  * @SCRIPT_OP_PREAD64: pread64(r1 fd, r2 buf, r3 count, r4 pos).
