@@ -42,9 +42,20 @@ fi
 # on the next run.
 broken() {
 	echo "$files" | tr ' ' '\n' >> "$stale"
-	rm -f "$tree/.script-base" "$tree/.script-series"
+	rm -rf "$tree/.script-base" "$tree/.script-series" "$tree/.script-patches"
 	echo "tree: the patch series does not apply; fix it and run again" >&2
 	exit 1
+}
+
+# A tree whose applied series cannot be reverted (one a tree of an older
+# harness recorded, or a tree changed by hand) is copied anew, once.
+recopy() {
+	echo "$files" | tr ' ' '\n' >> "$stale"
+	rm -rf "$tree/.script-base" "$tree/.script-series" "$tree/.script-patches"
+	[ -z "${SCRIPT_TREE_RECOPY:-}" ] || broken
+	echo "tree: the applied series does not revert; copying the source anew"
+	rm -rf "$keep"
+	SCRIPT_TREE_RECOPY=1 exec "$0" "$@"
 }
 
 # The patch series: reverse the applied one, apply the new one.
@@ -63,17 +74,23 @@ if ! cmp -s "$new" "$tree/.script-series"; then
 			cp -p "$tree/$f" "$keep/$f"
 		fi
 	done
+	# Last patch first: several patches may touch one file.
 	if [ -f "$tree/.script-series" ]; then
 		echo "tree: reverting the previous patch series"
-		patch -d "$tree" -p1 -R -s -f --no-backup-if-mismatch \
-			< "$tree/.script-series" || broken
-		rm -f "$tree/.script-series"
+		[ -d "$tree/.script-patches" ] || recopy "$@"
+		for p in $(ls -r "$tree"/.script-patches/*.patch 2>/dev/null); do
+			patch -d "$tree" -p1 -R -s -f --no-backup-if-mismatch \
+				< "$p" >/dev/null || recopy "$@"
+		done
+		rm -rf "$tree/.script-series" "$tree/.script-patches"
 	fi
 	for p in "$top"/patches/*.patch; do
 		echo "tree: applying $(basename "$p")"
 		patch -d "$tree" -p1 -s -f --no-backup-if-mismatch < "$p" ||
 			broken
 	done
+	mkdir -p "$tree/.script-patches"
+	cp "$top"/patches/*.patch "$tree/.script-patches/"
 	mv "$new" "$tree/.script-series"
 	for f in $files; do
 		if [ -f "$keep/$f" ] && cmp -s "$keep/$f" "$tree/$f"; then

@@ -210,10 +210,13 @@ static u32 script_return(struct script_state *st)
  * continues.  The restart codes never reach a program; when no signal is
  * pending (they are only returned with one) the op's result is -EINTR.
  */
-static bool script_op_interrupted(s64 *ret)
+static bool script_op_interrupted(const struct script_op *op, s64 *ret)
 {
 	switch (*ret) {
 	case -EINTR:
+		if (op->done_on_eintr)
+			break;
+		fallthrough;
 	case -ERESTARTSYS:
 	case -ERESTARTNOINTR:
 	case -ERESTARTNOHAND:
@@ -236,7 +239,7 @@ static bool script_op_interrupted(s64 *ret)
 static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 {
 	const struct script_op *op = script_op_get(id);
-	u64 args[6] = { };
+	u64 args[6] = { }, steps = ctx->steps;
 	s64 ret;
 
 	if (WARN_ON_ONCE(!op))
@@ -249,13 +252,19 @@ static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 		ret = -EFAULT;
 		goto done;
 	}
-	if (op->nr != SCRIPT_NO_SYSCALL && script_syscall_denied(op->nr, args, &ret))
+	if (op->nr != SCRIPT_NO_SYSCALL &&
+	    script_syscall_denied(ctx, op->nr, args, &ret))
 		goto done;
 	ret = op->fn(ctx, args);
 done:
 	trace_script_op(id, op->name, ret);
-	if (script_op_interrupted(&ret))
+	if (unlikely(ctx->exit_thread))
 		return -EINTR;
+	if (script_op_interrupted(op, &ret)) {
+		/* Done again when the run goes on: its charges are undone. */
+		ctx->steps = steps;
+		return -EINTR;
+	}
 	regs[SCRIPT_REG_0] = ret;
 	script_resched();
 	return 0;
@@ -346,10 +355,14 @@ static int script_start(const struct script_prog *prog,
  */
 static int script_park(struct script_run_ctx *ctx, struct script_state *st)
 {
-	if (!ctx->ustate || fatal_signal_pending(current))
+	size_t off = offsetofend(struct script_state, status);
+
+	if (!ctx->ustate || ctx->exit_thread || fatal_signal_pending(current))
 		return -EINTR;
-	st->status = SCRIPT_STATE_PARKED;
-	if (copy_to_user(ctx->ustate, st, sizeof(*st)))
+	/* The state first, then the status that makes it a parked run. */
+	if (copy_to_user((void __user *)ctx->ustate + off, (void *)st + off,
+			 sizeof(*st) - off) ||
+	    put_user(SCRIPT_STATE_PARKED, &ctx->ustate->status))
 		return -EFAULT;
 	return -ERESTARTSYS;
 }

@@ -23,21 +23,10 @@
 	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = 5, .tail = true,	\
 			     .nr = NR, .fn = FN }
 
-/* Where the generic tables lack a call, the one the C library uses. */
 #ifdef __NR_sendfile64
 #define SCRIPT_NR_SENDFILE	__NR_sendfile64
 #else
 #define SCRIPT_NR_SENDFILE	__NR_sendfile
-#endif
-#ifdef __NR_poll
-#define SCRIPT_NR_POLL		__NR_poll
-#else
-#define SCRIPT_NR_POLL		__NR_ppoll
-#endif
-#ifdef __NR_epoll_wait
-#define SCRIPT_NR_EPOLL_WAIT	__NR_epoll_wait
-#else
-#define SCRIPT_NR_EPOLL_WAIT	__NR_epoll_pwait
 #endif
 #ifdef __NR_fstat
 #define SCRIPT_NR_FSTAT		__NR_fstat
@@ -57,7 +46,8 @@ static const struct script_op script_ops[] = {
 	OP(WRITEV,		"writev",	3, __NR_writev,		script_op_writev),
 	OP(OPENAT,		"openat",	4, __NR_openat,		script_op_openat),
 	OP(OPENAT2,		"openat2",	4, __NR_openat2,	script_op_openat2),
-	OP(CLOSE,		"close",	1, __NR_close,		script_op_close),
+	[SCRIPT_OP_CLOSE] = { .name = "close", .nargs = 1, .done_on_eintr = true,
+			      .nr = __NR_close, .fn = script_op_close },
 	OP(LSEEK,		"lseek",	3, __NR_lseek,		script_op_lseek),
 	OP(FSTAT,		"fstat",	2, SCRIPT_NR_FSTAT,	script_op_fstat),
 	OP(STATX,		"statx",	5, __NR_statx,		script_op_statx),
@@ -81,12 +71,17 @@ static const struct script_op script_ops[] = {
 	OP(GETSOCKOPT,		"getsockopt",	5, __NR_getsockopt,	script_op_getsockopt),
 #endif
 	/* poll and epoll */
-	OP(POLL,		"poll",		3, SCRIPT_NR_POLL,	script_op_poll),
+	/* Only where the system call exists: a filter must see its arguments. */
+#ifdef __NR_poll
+	OP(POLL,		"poll",		3, __NR_poll,		script_op_poll),
+#endif
 	OP(PPOLL,		"ppoll",	5, __NR_ppoll,		script_op_ppoll),
 #ifdef CONFIG_EPOLL
 	OP(EPOLL_CREATE1,	"epoll_create1", 1, __NR_epoll_create1,	script_op_epoll_create1),
 	OP(EPOLL_CTL,		"epoll_ctl",	4, __NR_epoll_ctl,	script_op_epoll_ctl),
-	OP(EPOLL_WAIT,		"epoll_wait",	4, SCRIPT_NR_EPOLL_WAIT, script_op_epoll_wait),
+#ifdef __NR_epoll_wait
+	OP(EPOLL_WAIT,		"epoll_wait",	4, __NR_epoll_wait,	script_op_epoll_wait),
+#endif
 #endif
 	/* time and process */
 	OP(CLOCK_GETTIME,	"clock_gettime", 2, __NR_clock_gettime,	script_op_clock_gettime),

@@ -9,16 +9,36 @@
  * pointer, otherwise), and checks the two files as sendfile64(2) does,
  * with its errnos and in its order, rw_verify_area() included for the
  * whole range (LSM and fanotify permission).  It then takes references to
- * both files, the caller's credentials and memory cgroup, charges the
- * move to the caller's user and starts a kernel thread that moves the
- * bytes with do_splice_direct(), 1 MiB at a time, under the caller's
- * credentials, its page cache and pipe buffers charged to the caller's
- * memory cgroup.  The op's result is a new O_CLOEXEC descriptor.
+ * both files, charges the move to the caller's user and to the system's
+ * count, and starts a thread of the caller's own process, an io thread as
+ * io_uring's workers are (create_io_thread()), that moves the bytes with
+ * do_splice_direct(), 1 MiB at a time.  The op's result is a new
+ * O_CLOEXEC descriptor.
+ *
+ * The thread: made by the calling thread, as a thread of its process, it
+ * runs with the caller's credentials as they were at the op, and shares
+ * the process's rlimits (RLIMIT_FSIZE ends the move with -EFBIG), its
+ * namespaces, its cgroups (cpu, memory, io, pids, the freezer), its
+ * descriptor table, its memory and its signal handlers.  It never returns
+ * to user mode, so between chunks and in its waits it does what that
+ * return would do: task work, memory.high and io cgroup throttling
+ * (resume_user_mode_work()), and signals, through get_signal(), as
+ * io_uring's workers do: it freezes with the system and with its cgroup,
+ * stops and continues with the process for job control, and ends when
+ * the process exits, execs or dumps core, whose SIGKILL reaches every
+ * thread.  An io thread blocks every other signal, so the process's
+ * signals go to its other threads; the SIGPIPE or SIGXFSZ that a write
+ * sends to the writing thread stays blocked in the move's thread: the
+ * move's result reports -EPIPE or -EFBIG, and the process gets no signal.
  *
  * Positions: the move reads from r3, or from in_fd's file position when r3
- * is negative, and keeps its own position: in_fd's is left alone.  It
- * writes at out_fd's file position and advances it as sendfile64(2) does
- * (pipes and sockets have none).
+ * is negative, and keeps its own position: in_fd's is left alone.  Each
+ * chunk writes at out_fd's file position and advances it, under the file
+ * position lock that read(2), write(2) and lseek(2) take on a shared
+ * regular file (fdget_pos()), so that the move and other users of the
+ * same open file do not lose each other's position updates: their writes
+ * land between chunks.  (sendfile64(2) itself reads and sets the position
+ * without the lock.)  Pipes and sockets have no position.
  *
  * Beyond sendfile64(2)'s checks, the op refuses at once (-EINVAL) what
  * would fail the first splice: an in_fd that cannot seek or splice_read,
@@ -26,12 +46,16 @@
  * do_splice_direct() refuses it, where sendfile64(2) splices into a pipe
  * another way), and counts above MAX_RW_COUNT, as the other composite ops
  * do.  A non-blocking out_fd does not end the move: on -EAGAIN the thread
- * waits until it polls writable.
+ * waits until it polls writable.  A signal that interrupts a chunk (a
+ * freeze, a stop) does not end the move either: the thread takes it and
+ * does the chunk again.
  *
- * The move ends after count bytes, at end of file, on an error, or when it
- * is cancelled.  The thread then drops the files, the credentials and the
- * charge, records the result and only then marks the move done: once the
- * descriptor polls readable, the move holds nothing but its result.
+ * The move ends after count bytes, at end of file, on an error, when it
+ * is cancelled, or when the process exits.  The thread then drops the
+ * files (__fput_sync(): they are closed there and then, not when the
+ * thread exits) and the charges, records the result and only then marks
+ * the move done: once the descriptor polls readable, the move holds
+ * nothing but its result, and the thread exits right after.
  *
  * The descriptor: poll() gives EPOLLIN | EPOLLRDNORM once the move has
  * ended.  read() of at least sizeof(struct script_move_result) gives the
@@ -39,40 +63,63 @@
  * (-EAGAIN); a smaller read is -EINVAL.  Every read after the end gives
  * the same result again, so that poll() and read() always agree and
  * several readers each see it.  Its position is that of a stream.
- * Closing it (the last reference; at exit too) before the end cancels the
- * move: the thread gets SIGKILL, which it alone allows, so that a blocked
- * pipe or socket write or a killable wait wakes, and close() waits
- * (killably) for the thread to let go of everything.  A cancelled move's
- * result (error -EINTR, as when an administrator kills the thread) is
- * never read.
+ *
+ * Cancel: closing the descriptor (the last reference; at exit too) before
+ * the end cancels the move.  ->release sets @cancelled and interrupts the
+ * thread with TIF_NOTIFY_SIGNAL, as io-wq cancels a worker's request, and
+ * returns at once, never waiting for the thread: a write to a FUSE or a
+ * frozen filesystem can sleep uninterruptibly, and ->release may run from
+ * delayed_fput().  A pipe or socket write, a poll wait or the file
+ * position lock, which sleep interruptibly, return at once; the thread
+ * sees @cancelled and ends.  An uninterruptible or killable sleep ends
+ * first, and a frozen or stopped process's move ends once it runs again.
+ * Never SIGKILL: it would kill the whole process.  A cancelled move's
+ * result (error -EINTR, as a move that the process's exit ended) is never
+ * read.
  *
  * Lifetime: the move has two references, the file's and the thread's.
  * The thread is never touched after it marked the move done, since the
- * cancel and the end are serialised by the wait queue's lock; no task
- * reference is kept, so a finished move whose descriptor stays open pins
- * no task.
+ * cancel and the end are serialised by the wait queue's lock, and the
+ * thread marks the move done before it exits; no task reference is kept,
+ * so a finished move whose descriptor stays open pins no task.  The move
+ * belongs to the calling process: it ends (-EINTR) when that process
+ * exits or execs, even when another process holds its descriptor.  The
+ * thread shares the descriptor table, which holds the move's descriptor:
+ * a process that unshares its table (unshare(CLONE_FILES)) leaves the old
+ * one, and the references in it, to the thread, so that closing its own
+ * copy of the descriptor then cancels nothing.
  *
- * kernel.script_moves_max bounds the moves in flight per user, counted by
- * real uid (a kuid, so across user namespaces), as RLIMIT_NPROC and the
- * per-user epoll, inotify and pipe limits count: a set-user-ID program's
- * moves count against the user who ran it.  It holds for everyone,
- * CAP_SYS_ADMIN included.  A move counts from the op until its thread has
- * let go, on every path: its end, a cancel, a process's exit; a failed op
- * releases its charge at once.  Lowering the limit stops no move.
+ * Limits: kernel.script_moves_max bounds the moves in flight per user,
+ * counted by real uid (a kuid, so across user namespaces), as RLIMIT_NPROC
+ * and the per-user epoll, inotify and pipe limits count: a set-user-ID
+ * program's moves count against the user who ran it.  It holds for
+ * everyone, CAP_SYS_ADMIN included.  SCRIPT_MOVES_GLOBAL_MAX bounds the
+ * moves in flight on the whole system, whatever their users, since a user
+ * namespace with many uids could otherwise start kernel.script_moves_max
+ * moves for each.  A move counts from the op until its thread has let go
+ * of the files, on every path: its end, a cancel, a process's exit; a
+ * failed op releases its charges at once.  Lowering the limit stops no
+ * move.  Being a thread, each move also counts, from the op until the
+ * thread has exited, where copy_process() counts threads: against the
+ * pids cgroup's pids.max, kernel.threads-max and the user's RLIMIT_NPROC
+ * (shared-credential threads count there too; not for global root, nor
+ * with CAP_SYS_RESOURCE or CAP_SYS_ADMIN), each -EAGAIN.
  */
 
 #include <linux/anon_inodes.h>
+#include <linux/atomic.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify.h>
-#include <linux/kthread.h>
-#include <linux/memcontrol.h>
+#include <linux/mutex.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/poll.h>
 #include <linux/refcount.h>
-#include <linux/sched/mm.h>
+#include <linux/resume_user_mode.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/xacct.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -97,27 +144,37 @@
 
 #define SCRIPT_MOVE_POLL_OUT	(EPOLLOUT | EPOLLWRNORM | EPOLLERR | EPOLLHUP)
 
+/*
+ * Moves in flight on the whole system: one more is -EAGAIN, whatever
+ * kernel.script_moves_max says.  Each move is a thread; the per-user
+ * limit alone would let a user namespace with many uids start
+ * kernel.script_moves_max moves for each of them.  A constant, not a
+ * sysctl; RLIMIT_NPROC and the pids cgroup bound each user and each
+ * container below it.
+ */
+#define SCRIPT_MOVES_GLOBAL_MAX	4096
+
 /* kernel.script_moves_max: moves in flight per user. */
 int sysctl_script_moves_max __read_mostly = 64;
 
 /* Moves in flight per real kuid, as xa_mk_value() counts; none: no entry. */
 static DEFINE_XARRAY(script_moves_users);
 
+/* Moves in flight on the whole system, at most SCRIPT_MOVES_GLOBAL_MAX. */
+static atomic_t script_moves_global = ATOMIC_INIT(0);
+
 /**
  * struct script_move - a background move
  * @ref: the file's reference and the thread's
- * @cancelled: the descriptor was closed first; under @wait.lock
+ * @cancelled: the descriptor was closed first; set under @wait.lock
  * @done: the move has ended and @res is final; set under @wait.lock
- * @charged: @uid's count includes this move
+ * @charged: @uid's count and the global count include this move
  * @res: the result; @res.moved grows as the move goes
  * @wait: poll and read wait here for @done
- * @task: the thread; valid until @done
+ * @task: the thread; valid while !@done, under @wait.lock
  * @in: the file read; the thread's until the end
  * @out: the file written; the thread's until the end
- * @cred: the caller's credentials, the thread's until the end
- * @memcg: the caller's memory cgroup or NULL, the thread's until the end
  * @pos: where in @in the move reads next
- * @opos: where in @out it writes next
  * @max: the smaller s_maxbytes of the two: no byte moves past it
  * @count: bytes to move
  * @uid: the real uid the move is charged to
@@ -132,22 +189,24 @@ struct script_move {
 	struct task_struct *task;
 	struct file *in;
 	struct file *out;
-	const struct cred *cred;
-	struct mem_cgroup *memcg;
 	loff_t pos;
-	loff_t opos;
 	loff_t max;
 	u64 count;
 	kuid_t uid;
 };
 
-/* Charges a move to @uid: 0, -EAGAIN at kernel.script_moves_max, -ENOMEM. */
+/*
+ * Charges a move to @uid and to the system: 0, -EAGAIN at
+ * kernel.script_moves_max or SCRIPT_MOVES_GLOBAL_MAX, -ENOMEM.
+ */
 static int script_moves_charge(kuid_t uid)
 {
 	XA_STATE(xas, &script_moves_users, __kuid_val(uid));
 	unsigned long limit = max(READ_ONCE(sysctl_script_moves_max), 0);
 	unsigned long n;
 
+	if (!atomic_add_unless(&script_moves_global, 1, SCRIPT_MOVES_GLOBAL_MAX))
+		return -EAGAIN;
 	/* xas_nomem() allocates with the lock dropped; the count is read again. */
 	do {
 		xas_lock(&xas);
@@ -156,9 +215,11 @@ static int script_moves_charge(kuid_t uid)
 			xas_store(&xas, xa_mk_value(n + 1));
 		xas_unlock(&xas);
 	} while (xas_nomem(&xas, GFP_KERNEL));
-	if (xas_error(&xas))
-		return xas_error(&xas);
-	return n < limit ? 0 : -EAGAIN;
+	if (xas_error(&xas) || n >= limit) {
+		atomic_dec(&script_moves_global);
+		return xas_error(&xas) ?: -EAGAIN;
+	}
+	return 0;
 }
 
 /* Releases a charge; a count that reaches 0 leaves no entry. */
@@ -173,20 +234,32 @@ static void script_moves_uncharge(kuid_t uid)
 	if (!WARN_ON_ONCE(!n))
 		xas_store(&xas, n > 1 ? xa_mk_value(n - 1) : NULL);
 	xas_unlock(&xas);
+	atomic_dec(&script_moves_global);
 }
 
-/* Drops what a move holds while it is in flight. */
-static void script_move_drop(struct script_move *move)
+/* Drops a file of the move: in the thread (@sync) at once, else as fput(). */
+static void script_move_fput(struct file *file, bool sync)
+{
+	if (!file)
+		return;
+	if (sync)
+		__fput_sync(file);
+	else
+		fput(file);
+}
+
+/*
+ * Drops what a move holds while it is in flight: the charges first, so
+ * that a move's files, seen closed, no longer count either.  @sync: in
+ * the thread, which closes the files there and then; the op's error path
+ * leaves that to the caller's return to user mode, as fput() does.
+ */
+static void script_move_drop(struct script_move *move, bool sync)
 {
 	if (move->charged)
 		script_moves_uncharge(move->uid);
-	mem_cgroup_put(move->memcg);
-	if (move->cred)
-		put_cred(move->cred);
-	if (move->out)
-		fput(move->out);
-	if (move->in)
-		fput(move->in);
+	script_move_fput(move->out, sync);
+	script_move_fput(move->in, sync);
 }
 
 static void script_move_put(struct script_move *move)
@@ -202,12 +275,47 @@ static bool script_move_done(struct script_move *move)
 }
 
 /*
- * In the thread: true once the move is cancelled.  The flag covers a
- * SIGKILL sent before the thread allowed it, which was dropped.
+ * In the thread, between chunks and before each sleep of its own: what
+ * the return to user mode does for the process's other threads, which
+ * this one never makes.  resume_user_mode_work() runs task work and the
+ * memory.high and io cgroup throttling; get_signal() clears the cancel's
+ * TIF_NOTIFY_SIGNAL, freezes the thread, stops it for job control, and
+ * returns true only for a fatal signal: the process exits, execs or dumps
+ * core.  The io-wq workers do the same (io_run_task_work(), io_wq_worker()).
+ *
+ * Return: true when the move must end: cancelled, or the process exits.
  */
-static bool script_move_cancelled(struct script_move *move)
+static bool script_move_stop(struct script_move *move)
 {
-	return signal_pending(current) || READ_ONCE(move->cancelled);
+	if (test_thread_flag(TIF_NOTIFY_RESUME))
+		resume_user_mode_work(NULL);
+	if (signal_pending(current)) {
+		struct ksignal ksig;
+
+		if (get_signal(&ksig))
+			return true;
+	}
+	/* Set before the cancel's TIF_NOTIFY_SIGNAL, which get_signal() cleared. */
+	return READ_ONCE(move->cancelled);
+}
+
+/*
+ * In the thread: true when a chunk's error says that a signal or the
+ * cancel interrupted it before it moved anything: the chunk is done
+ * again after script_move_stop(), unless that ends the move.  An -EINTR
+ * with no signal pending is a real error, as sendfile64(2) would return.
+ */
+static bool script_move_interrupted(ssize_t n)
+{
+	switch (n) {
+	case -EINTR:
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return signal_pending(current);
+	}
+	return false;
 }
 
 /*
@@ -216,9 +324,11 @@ static bool script_move_cancelled(struct script_move *move)
  * reports.  An out_fd that polls writable and still refuses, twice in a
  * row with no progress (*@again), costs a tick per further try, so that
  * the thread cannot spin on it; one that cannot be polled ends the move
- * with -EAGAIN.  The poll table is allocated only to sleep.
+ * with -EAGAIN.  The poll table is allocated only to sleep.  Signals are
+ * taken as between chunks (script_move_stop()).
  *
- * Return: 0 to try again, -EINTR once cancelled, -EAGAIN or -ENOMEM.
+ * Return: 0 to try again, -EINTR once cancelled or when the process
+ * exits, -EAGAIN or -ENOMEM.
  */
 static int script_move_wait_room(struct script_move *move, bool *again)
 {
@@ -249,7 +359,8 @@ static int script_move_wait_room(struct script_move *move, bool *again)
 			err = pwq->error;
 			break;
 		}
-		if (script_move_cancelled(move)) {
+		/* Before the sleep: a pending signal would end it at once. */
+		if (script_move_stop(move)) {
 			err = -EINTR;
 			break;
 		}
@@ -267,15 +378,49 @@ static int script_move_wait_room(struct script_move *move, bool *again)
 }
 
 /*
- * In the thread: moves the bytes.  Each chunk is what one sendfile64(2)
- * call does after its checks, which the op made for the whole range.
+ * In the thread: one chunk, what one sendfile64(2) call does after its
+ * checks, which the op made for the whole range.  out_fd's position is
+ * read and advanced under its file position lock, as fdget_pos() takes
+ * it for write(2) on a regular file; the thread holds a reference of its
+ * own, so the lock is taken whenever anyone else can use the file.  The
+ * lock is taken interruptibly, so that a cancel is not held up by a
+ * writer that holds it.
+ *
+ * Return: the bytes moved, 0 at end of file, or an errno.
+ */
+static ssize_t script_move_chunk(struct script_move *move, size_t len)
+{
+	struct file *in = move->in, *out = move->out;
+	bool pos_lock = out->f_mode & FMODE_ATOMIC_POS;
+	loff_t opos;
+	ssize_t n;
+
+	if (pos_lock && mutex_lock_interruptible(&out->f_pos_lock))
+		return -ERESTARTSYS;
+	opos = out->f_pos;
+	n = do_splice_direct(in, &move->pos, out, &opos, len, 0);
+	if (n > 0)
+		out->f_pos = opos;
+	if (pos_lock)
+		mutex_unlock(&out->f_pos_lock);
+	if (n > 0) {
+		add_rchar(current, n);
+		add_wchar(current, n);
+		fsnotify_access(in);
+		fsnotify_modify(out);
+	}
+	return n;
+}
+
+/*
+ * In the thread: moves the bytes, a chunk at a time.
  *
  * Return: 0 once all the bytes moved or at end of file, else the errno
- * that stopped the move.
+ * that stopped the move: -EINTR when it was cancelled or the process
+ * exits.
  */
 static int script_move_run(struct script_move *move)
 {
-	struct file *in = move->in, *out = move->out;
 	bool again = false;
 	ssize_t n;
 	u64 left;
@@ -285,25 +430,22 @@ static int script_move_run(struct script_move *move)
 		left = move->count - move->res.moved;
 		if (!left)
 			return 0;
-		if (script_move_cancelled(move))
+		if (script_move_stop(move))
 			return -EINTR;
 		/* As the sendfile64(2) that would come next: past max. */
 		if (move->pos >= move->max)
 			return -EOVERFLOW;
 		left = min3(left, (u64)SCRIPT_MOVE_CHUNK,
 			    (u64)(move->max - move->pos));
-		n = do_splice_direct(in, &move->pos, out, &move->opos, left, 0);
+		n = script_move_chunk(move, left);
 		if (n > 0) {
 			WRITE_ONCE(move->res.moved, move->res.moved + n);
-			fsnotify_access(in);
-			fsnotify_modify(out);
-			out->f_pos = move->opos;
 			again = false;
 		} else if (n == -EAGAIN) {
 			err = script_move_wait_room(move, &again);
 			if (err)
 				return err;
-		} else {
+		} else if (!script_move_interrupted(n)) {
 			return n;	/* 0 at end of file */
 		}
 		cond_resched();
@@ -321,7 +463,7 @@ static void script_move_end(struct script_move *move, int err)
 		err = -EINTR;
 		break;
 	}
-	script_move_drop(move);
+	script_move_drop(move, true);
 
 	spin_lock_irq(&move->wait.lock);
 	move->res.error = err;
@@ -332,22 +474,19 @@ static void script_move_end(struct script_move *move, int err)
 	script_move_put(move);
 }
 
+/*
+ * The io thread.  It must not return: an io thread that returns would go
+ * on to user mode with no user context, so it exits here, as io-wq's and
+ * SQPOLL's threads do.  Its task work (a file's last fput() in a wait,
+ * say) runs at the latest in do_exit().
+ */
 static int script_move_thread(void *data)
 {
 	struct script_move *move = data;
-	const struct cred *old_cred;
-	struct mem_cgroup *old_memcg;
-	int err;
 
-	/* Before the first look at move->cancelled: see the release. */
-	allow_signal(SIGKILL);
-	old_cred = override_creds(move->cred);
-	old_memcg = set_active_memcg(move->memcg);
-	err = script_move_run(move);
-	set_active_memcg(old_memcg);
-	revert_creds(old_cred);
-	script_move_end(move, err);
-	return 0;
+	set_task_comm(current, "script-move");
+	script_move_end(move, script_move_run(move));
+	do_exit(0);
 }
 
 static __poll_t script_move_poll(struct file *file, poll_table *pt)
@@ -380,10 +519,9 @@ static ssize_t script_move_read(struct file *file, char __user *buf,
 }
 
 /*
- * The last reference to the descriptor: a move still going is cancelled,
- * and the closer waits for the thread to let go of the files, the
- * credentials and the charge, unless it is killed; the thread drops its
- * own reference in any case.
+ * The last reference to the descriptor: a move still going is cancelled.
+ * It never waits for the thread, which lets go of the files and the
+ * charges and drops its own reference when it ends.
  */
 static int script_move_release(struct inode *inode, struct file *file)
 {
@@ -391,11 +529,16 @@ static int script_move_release(struct inode *inode, struct file *file)
 
 	spin_lock_irq(&move->wait.lock);
 	if (!move->done) {
-		move->cancelled = true;
-		send_sig(SIGKILL, move->task, 1);
+		WRITE_ONCE(move->cancelled, true);
+		/*
+		 * As io-wq cancels a worker's request: interruptible sleeps
+		 * end, and the thread, which never runs in user mode, needs
+		 * no kick.  The thread is alive: it marks the move done
+		 * under this lock before it exits.
+		 */
+		__set_notify_signal(move->task);
 	}
 	spin_unlock_irq(&move->wait.lock);
-	wait_event_killable(move->wait, script_move_done(move));
 	script_move_put(move);
 	return 0;
 }
@@ -424,13 +567,14 @@ static const struct file_operations script_move_fops = {
  * order: in_fd (-EBADF; -ESPIPE when an offset is given and it cannot
  * pread; rw_verify_area()), then out_fd (-EBADF; -EOVERFLOW when the move
  * would start past the smaller s_maxbytes), then what do_splice_direct()
- * needs (-EINVAL), then rw_verify_area() on out_fd unless it is a pipe.
+ * needs (-EINVAL), then rw_verify_area() on out_fd unless it is a pipe,
+ * from its position now.
  */
 static int script_move_files(struct script_move *move, int out_fd, int in_fd,
 			     s64 off)
 {
 	struct file *in, *out;
-	loff_t len;
+	loff_t len, opos;
 	int err;
 
 	in = fget(in_fd);
@@ -456,7 +600,7 @@ static int script_move_files(struct script_move *move, int out_fd, int in_fd,
 	move->out = out;
 	if (!(out->f_mode & FMODE_WRITE))
 		return -EBADF;
-	move->opos = out->f_pos;
+	opos = out->f_pos;
 	move->max = min(file_inode(in)->i_sb->s_maxbytes,
 			file_inode(out)->i_sb->s_maxbytes);
 	len = move->count;
@@ -471,7 +615,7 @@ static int script_move_files(struct script_move *move, int out_fd, int in_fd,
 	if ((out->f_flags & O_APPEND) || !out->f_op->splice_write)
 		return -EINVAL;
 	if (!get_pipe_info(out, true))
-		return rw_verify_area(WRITE, out, &move->opos, len);
+		return rw_verify_area(WRITE, out, &opos, len);
 	return 0;
 }
 
@@ -482,8 +626,11 @@ static int script_move_files(struct script_move *move, int out_fd, int in_fd,
  *	position, r4 count
  *
  * Return: a new O_CLOEXEC descriptor for the move; -EAGAIN when the
- * caller's user has kernel.script_moves_max moves in flight; sendfile's
- * errors; -EINVAL (see above), -ENOMEM, -EMFILE.
+ * caller's user has kernel.script_moves_max moves in flight, when the
+ * system has SCRIPT_MOVES_GLOBAL_MAX, or when the thread cannot be made
+ * (RLIMIT_NPROC, pids.max, kernel.threads-max); sendfile's errors;
+ * -EINVAL (see above), -ENOMEM, -EMFILE; a restart code or -EINTR when a
+ * signal is pending, which makes the run stop at the op and do it again.
  */
 s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args)
 {
@@ -495,7 +642,7 @@ s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args)
 	s64 err;
 	int fd;
 
-	if (script_syscall_denied(SCRIPT_NR_SENDFILE, call, &err))
+	if (script_syscall_denied(ctx, SCRIPT_NR_SENDFILE, call, &err))
 		return err;
 	if (args[3] > MAX_RW_COUNT)
 		return -EINVAL;
@@ -511,39 +658,47 @@ s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args)
 	if (err)
 		goto out_drop;
 	move->charged = true;
-	move->cred = get_current_cred();
-	move->memcg = get_mem_cgroup_from_current();
 	init_waitqueue_head(&move->wait);
+	refcount_set(&move->ref, 1);
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		err = fd;
 		goto out_drop;
 	}
-	task = kthread_create(script_move_thread, move, "script-move/%d",
-			      task_tgid_nr(current));
-	if (IS_ERR(task)) {
-		err = PTR_ERR(task);
-		goto out_fd;
-	}
 	file = anon_inode_getfile("script-move", &script_move_fops, move,
 				  O_RDONLY);
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
-		/* Never woken: it exits without running script_move_thread(). */
-		kthread_stop(task);
 		goto out_fd;
 	}
-	refcount_set(&move->ref, 2);
+	/*
+	 * Last, since an io thread once made cannot be undone: it must be
+	 * woken, and then runs the move.  It has the caller's credentials,
+	 * namespaces and cgroups from here on.
+	 */
+	task = create_io_thread(script_move_thread, move, NUMA_NO_NODE);
+	if (IS_ERR(task)) {
+		err = PTR_ERR(task);
+		goto out_file;
+	}
+	refcount_inc(&move->ref);
 	move->task = task;
-	wake_up_process(task);
+	wake_up_new_task(task);
 	fd_install(fd, file);
 	return fd;
 
+out_file:
+	/* No thread: the file's release finds the move done, and frees it. */
+	script_move_drop(move, false);
+	move->done = true;
+	put_unused_fd(fd);
+	fput(file);
+	return err;
 out_fd:
 	put_unused_fd(fd);
 out_drop:
-	script_move_drop(move);
+	script_move_drop(move, false);
 	kfree(move);
 	return err;
 }

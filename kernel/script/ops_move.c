@@ -45,6 +45,9 @@
 #define SCRIPT_POLL_IN		(EPOLLIN | EPOLLRDNORM)
 #define SCRIPT_POLL_OUT		(EPOLLOUT | EPOLLWRNORM)
 
+/* script_wait_fd(): the descriptor was ready without a wait. */
+#define SCRIPT_READY_AT_ONCE	1
+
 /* No deadline. */
 #define SCRIPT_NO_DEADLINE	KTIME_MAX
 
@@ -79,8 +82,8 @@ static bool script_expired(ktime_t deadline)
  * one that is not is -ETIMEDOUT at once after the deadline.  The poll
  * table (too large for the stack) is allocated only to sleep.
  *
- * Return: 0 when it is ready, -ETIMEDOUT, -EINTR when a signal is
- * pending, -EBADF or -ENOMEM.
+ * Return: 0 when it is ready, SCRIPT_READY_AT_ONCE when it was without a
+ * wait, -ETIMEDOUT, -EINTR when a signal is pending, -EBADF or -ENOMEM.
  */
 static int script_wait_fd(unsigned int fd, __poll_t events, ktime_t deadline)
 {
@@ -100,7 +103,7 @@ static int script_wait_fd(unsigned int fd, __poll_t events, ktime_t deadline)
 		return 0;
 	events |= EPOLLERR | EPOLLHUP;
 	if (vfs_poll(fd_file(f), NULL) & events)
-		return 0;
+		return SCRIPT_READY_AT_ONCE;
 	if (deadline != SCRIPT_NO_DEADLINE) {
 		if (ktime_compare(ktime_get(), deadline) >= 0)
 			return -ETIMEDOUT;
@@ -154,9 +157,15 @@ static int script_wait_fd(unsigned int fd, __poll_t events, ktime_t deadline)
 static int script_wait_again(unsigned int fd, __poll_t events,
 			     ktime_t deadline)
 {
+	int err;
+
 	if (script_expired(deadline))
 		return -ETIMEDOUT;
-	return script_wait_fd(fd, events, deadline);
+	err = script_wait_fd(fd, events, deadline);
+	/* Ready, it says, yet it just failed: do not spin on it. */
+	if (err == SCRIPT_READY_AT_ONCE)
+		err = schedule_timeout_interruptible(1) ? -EINTR : 0;
+	return err;
 }
 
 /*
@@ -199,7 +208,7 @@ s64 script_op_read_min(struct script_run_ctx *ctx, const u64 *args)
 	unsigned int pass;
 	s64 err = 0, n;
 
-	if (script_syscall_denied(__NR_read, call, &err))
+	if (script_syscall_denied(ctx, __NR_read, call, &err))
 		return err;
 	if (min > max || max > MAX_RW_COUNT)
 		return -EINVAL;
@@ -214,8 +223,9 @@ s64 script_op_read_min(struct script_run_ctx *ctx, const u64 *args)
 		}
 		if (deadline != SCRIPT_NO_DEADLINE) {
 			err = script_wait_fd(fd, SCRIPT_POLL_IN, deadline);
-			if (err)
+			if (err < 0)
 				break;
+			err = 0;
 		}
 		n = ksys_read(fd, buf + done, max - done);
 		if (n > 0) {
@@ -251,7 +261,7 @@ s64 script_op_write_all(struct script_run_ctx *ctx, const u64 *args)
 	unsigned int pass;
 	s64 err = 0, n;
 
-	if (script_syscall_denied(__NR_write, call, &err))
+	if (script_syscall_denied(ctx, __NR_write, call, &err))
 		return err;
 	if (len > MAX_RW_COUNT)
 		return -EINVAL;
@@ -303,7 +313,7 @@ s64 script_op_move(struct script_run_ctx *ctx, const u64 *args)
 	unsigned int pass;
 	s64 err = 0, n;
 
-	if (script_syscall_denied(SCRIPT_NR_SENDFILE, call, &err))
+	if (script_syscall_denied(ctx, SCRIPT_NR_SENDFILE, call, &err))
 		return err;
 	if (count > MAX_RW_COUNT)
 		return -EINVAL;

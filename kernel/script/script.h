@@ -66,6 +66,8 @@ int script_verify(const struct script_insn *insns, u32 len,
  * @steps: out: instructions executed; during an op, the steps so far
  * @limit: during a run: the step budget, U64_MAX for none
  * @pc: out: instruction the run stopped at
+ * @exit_thread: out: a seccomp filter killed the thread, which script(2)
+ *	must exit with SIGSYS once it has released the program
  */
 struct script_run_ctx {
 	u64 args[5];
@@ -77,6 +79,7 @@ struct script_run_ctx {
 	u64 steps;
 	u64 limit;
 	u32 pc;
+	bool exit_thread;
 };
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
@@ -122,6 +125,9 @@ static inline bool script_charge(struct script_run_ctx *ctx)
  * @nargs: how many of r1 to r5 the op reads
  * @tail: r5 is the user address of the fifth and sixth arguments of a
  *	system call with six
+ * @done_on_eintr: the call has taken effect even when it fails with
+ *	-EINTR (close: the descriptor is gone), so a signal does not make the
+ *	run do it again
  * @nr: the system call the op stands for, as seccomp and tracing see it;
  *	SCRIPT_NO_SYSCALL for ops on memory
  * @fn: does the op with the six arguments; its result becomes r0
@@ -130,6 +136,7 @@ struct script_op {
 	const char *name;
 	u8 nargs;
 	bool tail;
+	bool done_on_eintr;
 	int nr;
 	s64 (*fn)(struct script_run_ctx *ctx, const u64 *args);
 };
@@ -141,6 +148,7 @@ const struct script_op *script_op_get(u32 id);
 
 /**
  * script_syscall_denied() - may the caller make this system call?
+ * @ctx: the run
  * @nr: the system call, as in struct script_op
  * @args: its six arguments
  * @ret: out: the call's result when it may not
@@ -149,23 +157,29 @@ const struct script_op *script_op_get(u32 id);
  * with no filter this is one predictable branch.  The interpreter calls it
  * before each op that stands for a system call; a composite op calls it
  * for the call it repeats.  A 32-bit caller of a 64-bit kernel cannot make
- * the native calls the op table names: -EOPNOTSUPP.
+ * the native calls the op table names: -EOPNOTSUPP.  A filter that kills
+ * the thread sets ctx->exit_thread: the run ends, and script(2) exits the
+ * thread once it has released the program.
  *
  * Return: true when the call must not be made, its result in *@ret.
  */
-static inline bool script_syscall_denied(int nr, const u64 *args, s64 *ret)
+static inline bool script_syscall_denied(struct script_run_ctx *ctx, int nr,
+					 const u64 *args, s64 *ret)
 {
 	long r;
+	int err;
 
 	if (unlikely(in_compat_syscall())) {
 		*ret = -EOPNOTSUPP;
 		return true;
 	}
-	if (unlikely(seccomp_filter_syscall(nr, args, &r))) {
-		*ret = r;
-		return true;
-	}
-	return false;
+	err = seccomp_filter_syscall(nr, args, &r);
+	if (likely(!err))
+		return false;
+	if (err == SECCOMP_FILTER_EXIT_THREAD)
+		ctx->exit_thread = true;
+	*ret = r;
+	return true;
 }
 
 /* ops_fs.c: files */

@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
@@ -283,9 +284,14 @@ out_free:
 	return ERR_PTR(err);
 }
 
+/*
+ * Runs @prog with @attr's arguments and writes the outcome back.  *@exit
+ * is set when a seccomp filter killed the thread: the caller exits it with
+ * SIGSYS once it has released the program.
+ */
 static int script_run_prog(const struct script_prog *prog,
 			   const struct script_attr *attr,
-			   struct script_attr __user *uattr)
+			   struct script_attr __user *uattr, bool *exit)
 {
 	struct script_run_ctx ctx = {
 		.stack_lo	= attr->stack,
@@ -299,6 +305,7 @@ static int script_run_prog(const struct script_prog *prog,
 	memcpy(ctx.args, attr->args, sizeof(ctx.args));
 
 	ret = script_run(prog, &ctx);
+	*exit = ctx.exit_thread;
 
 	if (put_user(ctx.retval, &uattr->retval) ||
 	    put_user(ctx.steps, &uattr->steps) ||
@@ -308,7 +315,7 @@ static int script_run_prog(const struct script_prog *prog,
 }
 
 static int script_run_fd(const struct script_attr *attr,
-			 struct script_attr __user *uattr)
+			 struct script_attr __user *uattr, bool *exit)
 {
 	struct file *file;
 	int ret;
@@ -323,7 +330,7 @@ static int script_run_fd(const struct script_attr *attr,
 		struct script_prog *prog = file->private_data;
 
 		atomic64_inc(&prog->runs);
-		ret = script_run_prog(prog, attr, uattr);
+		ret = script_run_prog(prog, attr, uattr, exit);
 	}
 	fput(file);
 	return ret;
@@ -344,8 +351,8 @@ static int script_probe(struct script_probe __user *uprobe, size_t usize)
 
 	if (usize < sizeof(hdr))
 		return -EINVAL;
-	if (usize > INT_MAX)
-		usize = INT_MAX;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	hdr.ops_len = min_t(size_t, (usize - sizeof(hdr)) / sizeof(op),
 			    __SCRIPT_OP_MAX);
 	for (id = 0; id < hdr.ops_len; id++) {
@@ -370,8 +377,8 @@ static int script_probe(struct script_probe __user *uprobe, size_t usize)
 	return 0;
 }
 
-SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
-		size_t, usize)
+static long do_script(unsigned int cmd, struct script_attr __user *uattr,
+		      size_t usize, bool *exit)
 {
 	struct script_prog *prog;
 	struct script_attr attr;
@@ -399,7 +406,7 @@ SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
 		return ret;
 
 	if (cmd == SCRIPT_RUN_FD)
-		return script_run_fd(&attr, uattr);
+		return script_run_fd(&attr, uattr, exit);
 
 	prog = script_prog_get(&attr, uattr);
 	if (IS_ERR(prog))
@@ -417,9 +424,21 @@ SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
 			return ret;
 		break;
 	case SCRIPT_RUN:
-		ret = script_run_prog(prog, &attr, uattr);
+		ret = script_run_prog(prog, &attr, uattr, exit);
 		break;
 	}
 	kvfree(prog);
+	return ret;
+}
+
+SYSCALL_DEFINE3(script, unsigned int, cmd, struct script_attr __user *, uattr,
+		size_t, usize)
+{
+	bool exit = false;
+	long ret = do_script(cmd, uattr, usize, &exit);
+
+	/* KILL_THREAD by a filter, for an op: now that nothing is held. */
+	if (unlikely(exit))
+		do_exit(SIGSYS);
 	return ret;
 }

@@ -458,8 +458,8 @@ struct script_probe_op {
  * struct script_probe - the argument of SCRIPT_PROBE
  *
  * script(SCRIPT_PROBE, probe, size): @size is the bytes of @probe, at
- * least sizeof(struct script_probe); the kernel fills as many @ops as fit
- * and zeroes the rest of the buffer.
+ * least sizeof(struct script_probe) (-EINVAL) and at most a page (-E2BIG);
+ * the kernel fills as many @ops as fit and zeroes the rest of the buffer.
  *
  * @ops_max: out: op ids this kernel knows, the last one plus one.
  * @ops_len: out: entries of @ops filled: the smaller of @ops_max and the

@@ -6,10 +6,14 @@
  * a 64 MiB file moved to a pipe drained slowly, a close that cancels, the
  * per-user limit kernel.script_moves_max, a process that exits or is
  * killed mid-move, file to file with and without an offset, sendfile's
- * errors, and the seccomp check.  A move that let go of its pipe shows as
- * end of file once the test closed its own write end, so that no test
- * needs to look inside the kernel to see that nothing is left behind.
- * Every wait is bounded; the whole file takes a few seconds under QEMU TCG.
+ * errors, and the seccomp check; and that the move runs in a thread of
+ * the caller's process, which stops with it, has its RLIMIT_FSIZE and
+ * its UTS namespace.  A move that let go of its pipe shows as end of file
+ * once the test closed its own write end, so that no test needs to look
+ * inside the kernel to see that nothing is left behind.  close() does not
+ * wait for a cancelled move to let go: what follows a close polls, for
+ * end of file or for room in the limit, for up to WAIT_MS.  Every wait is
+ * bounded; the whole file takes a few seconds under QEMU TCG.
  */
 #define _GNU_SOURCE
 #include <assert.h>
@@ -17,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +35,7 @@
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,6 +50,7 @@
 #define BIG_FD		9999		/* a descriptor that is not open */
 #define RUN_FAILED	(-1000000L)	/* script(2) itself failed */
 #define WAIT_MS		10000		/* the longest any one wait may take */
+#define MOVE_COMM	"script-move\n"	/* the move's thread's name */
 
 /* What the move passes seccomp as, as in kernel/script/ops.c */
 #ifdef __NR_sendfile64
@@ -197,18 +204,20 @@ static int pipe_full(int rfd)
 }
 
 /*
- * Reads the pipe at @rfd to its end, which must come within WAIT_MS:
- * the bytes read, all of them the pattern from 0, or -1.
+ * Reads the pipe at @rfd, whose bytes are the pattern from @start on, to
+ * its end, which must come within WAIT_MS (@ms 0: to what it holds now):
+ * @start plus the bytes read, or -1.
  */
-static long drain(int rfd)
+static long drain_from(int rfd, long start, int ms)
 {
 	static char buf[1 << 16];
-	long total = 0;
+	long total = start;
 	ssize_t n;
 
 	for (;;) {
-		if (readable(rfd, WAIT_MS) != 1)
-			return -1;
+		n = readable(rfd, ms);
+		if (n != 1)
+			return !n && !ms ? total : -1;
 		n = read(rfd, buf, sizeof(buf));
 		if (n <= 0)
 			return n ? -1 : total;
@@ -216,6 +225,34 @@ static long drain(int rfd)
 			return -1;
 		total += n;
 	}
+}
+
+/* Reads the pipe at @rfd to its end: the bytes, the pattern from 0, or -1. */
+static long drain(int rfd)
+{
+	return drain_from(rfd, 0, WAIT_MS);
+}
+
+/* Threads of this process named @comm (with its newline), or -errno. */
+static int count_threads(const char *comm)
+{
+	DIR *d = opendir("/proc/self/task");
+	char path[sizeof(((struct dirent *)0)->d_name) + 32], name[32];
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 e->d_name);
+		if (!read_file(path, name, sizeof(name)))
+			n += !strcmp(name, comm);
+	}
+	closedir(d);
+	return n;
 }
 
 /* The line of /proc/self/fdinfo/@fd that starts with @key, in @line. */
@@ -313,8 +350,9 @@ TEST(big_file_to_slow_pipe)
 
 /*
  * Closing the descriptor of a move blocked on a full pipe cancels it:
- * close() returns at once, no descriptor is left, and the move has let go
- * of the pipe, which holds what it wrote and then ends.
+ * close() returns at once, without waiting for the move, no descriptor is
+ * left, and the move lets go of the pipe soon after: the pipe holds what
+ * it wrote and then ends (drain() waits for the end).
  */
 TEST(close_cancels)
 {
@@ -546,6 +584,31 @@ static long start(int in, int p[2])
 	return move_bg(p[1], in, 0, MIB);
 }
 
+/*
+ * move_bg() again while it is EAGAIN, for up to WAIT_MS: a cancelled
+ * move's thread gives its place in the limit back soon after close(),
+ * which does not wait for it.
+ */
+static long move_bg_retry(int out_fd, int in_fd, long long off,
+			  unsigned long long count)
+{
+	long long end = now_ms() + WAIT_MS;
+	long r;
+
+	while ((r = move_bg(out_fd, in_fd, off, count)) == -EAGAIN &&
+	       now_ms() < end)
+		usleep(1000);
+	return r;
+}
+
+/* start(), once a cancelled move has given its place back. */
+static long start_retry(int in, int p[2])
+{
+	if (pipe(p))
+		return -errno;
+	return move_bg_retry(p[1], in, 0, MIB);
+}
+
 static void close_all(int *fds, int n)
 {
 	while (n--)
@@ -555,8 +618,8 @@ static void close_all(int *fds, int n)
 
 /*
  * Moves into pipes nobody drains stay in flight: two start, a third is
- * EAGAIN; closing one makes room, and a move that has ended counts no
- * more.  0 refuses every move.
+ * EAGAIN; closing one makes room once its thread has let go, and a move
+ * that has ended counts no more.  0 refuses every move.
  */
 TEST_F(limit, eagain_at_the_limit)
 {
@@ -572,10 +635,10 @@ TEST_F(limit, eagain_at_the_limit)
 	EXPECT_EQ(-EAGAIN, move_bg(p[0][1], self->in, 0, MIB));
 	EXPECT_EQ(before, count_fds());
 
-	/* Closing one lets another start */
+	/* Closing one lets another start, soon */
 	ASSERT_EQ(0, close(m[0]));
 	m[0] = -1;
-	m[2] = start(self->in, p[2]);
+	m[2] = start_retry(self->in, p[2]);
 	EXPECT_LE(0, m[2]) TH_LOG("move_bg: %d", m[2]);
 	EXPECT_EQ(-EAGAIN, move_bg(p[2][1], self->in, 0, MIB));
 
@@ -583,8 +646,8 @@ TEST_F(limit, eagain_at_the_limit)
 	ASSERT_EQ(0, close(m[1]));
 	m[1] = -1;
 	ASSERT_EQ(0, pipe(q));
-	r = move_bg(q[1], self->in, 0, 1000);
-	ASSERT_LE(0, r);
+	r = move_bg_retry(q[1], self->in, 0, 1000);
+	ASSERT_LE(0, r) TH_LOG("move_bg: %ld", r);
 	ASSERT_EQ(0, move_result(r, &res));
 	EXPECT_EQ(1000, res.moved);
 	m[3] = start(self->in, p[3]);
@@ -658,16 +721,11 @@ static void child_mid_move(struct __test_metadata *_metadata, int in, int sig)
 	close(p[0]);
 
 	/*
-	 * A clean exit waited for the move to let go; a killed process did
-	 * not wait, and its move lets go on its own, soon.
+	 * The exit, clean or not, SIGKILLed the move's thread, and the child
+	 * was reaped only once all its threads had exited, the move's too,
+	 * which gave back its place in the limit before: no wait is needed.
 	 */
-	for (i = 0; i < (sig ? 1000 : 1); i++) {
-		m[0] = start(in, pp[0]);
-		if (m[0] != -EAGAIN)
-			break;
-		close_all(pp[0], 2);
-		usleep(5000);
-	}
+	m[0] = start(in, pp[0]);
 	EXPECT_LE(0, m[0]) TH_LOG("move_bg: %d", m[0]);
 	m[1] = start(in, pp[1]);
 	EXPECT_LE(0, m[1]) TH_LOG("move_bg: %d", m[1]);
@@ -686,6 +744,199 @@ TEST_F(limit, process_exit_mid_move)
 TEST_F(limit, process_killed_mid_move)
 {
 	child_mid_move(_metadata, self->in, SIGKILL);
+}
+
+/*
+ * The move runs in a thread of this process, named script-move, while it
+ * is in flight; a cancel ends the thread soon after close(), which does
+ * not wait for it, and the thread has let go of the pipe by then.
+ */
+TEST(a_thread_of_the_caller)
+{
+	int in, p[2], mfd, i;
+
+	in = pattern_file(4 * MIB);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(0, count_threads(MOVE_COMM));
+	mfd = move_bg(p[1], in, 0, 4 * MIB);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	close(p[1]);
+	ASSERT_EQ(0, pipe_full(p[0]));
+	EXPECT_EQ(1, count_threads(MOVE_COMM));
+
+	EXPECT_EQ(0, close(mfd));
+	for (i = 0; i < WAIT_MS && count_threads(MOVE_COMM) > 0; i++)
+		usleep(1000);
+	EXPECT_EQ(0, count_threads(MOVE_COMM));
+	/* Gone: it had let go of the pipe, which ends at once */
+	EXPECT_EQ(fcntl(p[0], F_GETPIPE_SZ), drain_from(p[0], 0, 0));
+	EXPECT_EQ(1, readable(p[0], 0));
+	EXPECT_EQ(0, read(p[0], &i, sizeof(i)));
+	close(p[0]);
+	close(in);
+}
+
+/*
+ * The move's thread stops and continues with its process: once waitpid()
+ * reports a child that started a move into a pipe stopped, which it does
+ * only when all the child's threads have stopped, nothing more comes
+ * through the pipe; after SIGCONT the rest comes, in order.
+ */
+TEST(stops_with_the_process)
+{
+	int in, p[2], ready[2], status;
+	char c = 0;
+	long got;
+	pid_t pid;
+
+	in = pattern_file(4 * MIB);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct script_move_result res;
+		long mfd;
+
+		alarm(3 * WAIT_MS / 1000);
+		close(ready[0]);
+		close(p[0]);
+		mfd = move_bg(p[1], in, 0, 4 * MIB);
+		close(p[1]);
+		c = mfd >= 0;
+		if (write(ready[1], &c, 1) != 1 || !c)
+			_exit(1);
+		if (read(mfd, &res, sizeof(res)) != sizeof(res))
+			_exit(2);
+		_exit(res.moved == 4 * MIB && !res.error ? 0 : 3);
+	}
+	close(p[1]);
+	close(ready[1]);
+	ASSERT_EQ(1, readable(ready[0], WAIT_MS));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(1, c);
+	close(ready[0]);
+	ASSERT_EQ(0, pipe_full(p[0]));
+
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	alarm(WAIT_MS / 1000);
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	alarm(0);
+	ASSERT_TRUE(WIFSTOPPED(status));
+	/* What the move wrote before it stopped, then nothing */
+	got = drain_from(p[0], 0, 0);
+	EXPECT_LT(0, got);
+	EXPECT_EQ(0, readable(p[0], 300));
+
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	EXPECT_EQ(4 * MIB, drain_from(p[0], got, WAIT_MS));
+	alarm(WAIT_MS / 1000);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	alarm(0);
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(p[0]);
+	close(in);
+}
+
+#define FSIZE	100000	/* RLIMIT_FSIZE for file_size_limit */
+
+/*
+ * The move writes under its process's RLIMIT_FSIZE: a file-to-file move
+ * stops at the limit with EFBIG, and the process, which SIGXFSZ would kill
+ * with a core dump, gets no signal.
+ */
+TEST(file_size_limit)
+{
+	static unsigned char buf[2 * FSIZE];
+	int in, out, status;
+	pid_t pid;
+
+	in = pattern_file(MIB);
+	ASSERT_LE(0, in);
+	out = empty_file();
+	ASSERT_LE(0, out);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct script_move_result res;
+		struct rlimit rl;
+		long mfd;
+
+		if (getrlimit(RLIMIT_FSIZE, &rl))
+			_exit(10);
+		rl.rlim_cur = FSIZE;
+		if (setrlimit(RLIMIT_FSIZE, &rl))
+			_exit(11);
+		mfd = move_bg(out, in, 0, MIB);
+		if (mfd < 0)
+			_exit(12);
+		if (move_result(mfd, &res))
+			_exit(13);
+		if (res.moved != FSIZE)
+			_exit(14);
+		_exit(res.error == -EFBIG ? 0 : 15);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The child's move advanced the position they share */
+	EXPECT_EQ(FSIZE, lseek(out, 0, SEEK_CUR));
+	EXPECT_EQ(FSIZE, pread(out, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, pat_at(0), FSIZE));
+	close(out);
+	close(in);
+}
+
+/*
+ * The move reads through its process's namespaces: in a child with a UTS
+ * namespace of its own, /proc/sys/kernel/hostname moved to a pipe gives
+ * the child's host name.
+ */
+TEST(namespaces_of_the_caller)
+{
+	static const char name[] = "movebg-uts";
+	char buf[128];
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct script_move_result res;
+		long mfd;
+		int in;
+
+		close(p[0]);
+		if (unshare(CLONE_NEWUTS))
+			_exit(errno == EINVAL || errno == EPERM ? 4 : 10);
+		if (sethostname(name, strlen(name)))
+			_exit(11);
+		in = open("/proc/sys/kernel/hostname", O_RDONLY);
+		if (in < 0)
+			_exit(errno == ENOENT ? 4 : 12);
+		mfd = move_bg(p[1], in, 0, sizeof(buf));
+		if (mfd < 0)
+			_exit(13);
+		if (move_result(mfd, &res) || res.error)
+			_exit(14);
+		_exit(res.moved == (long long)strlen(name) + 1 ? 0 : 15);
+	}
+	close(p[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	if (WEXITSTATUS(status) == 4)
+		SKIP(return, "no UTS namespaces or /proc/sys here");
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	n = read(p[0], buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	EXPECT_STREQ("movebg-uts\n", buf);
+	close(p[0]);
 }
 
 /* Classic BPF for a seccomp filter; the argument halves of x86_64 */

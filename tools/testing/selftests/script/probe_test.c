@@ -17,7 +17,7 @@
 #include "script_util.h"
 
 #define TRACEFS		"/sys/kernel/tracing"
-#define MAX_PROBE	256
+#define MAX_PROBE	120	/* the buffer within a page */
 
 struct probe_buf {
 	struct script_probe hdr;
@@ -112,6 +112,7 @@ TEST(probe_fills_what_fits)
 	EXPECT_EQ(0xa5, p.ops[0].flags);
 
 	EXPECT_EQ(-EINVAL, probe(&p, sizeof(p.hdr) - 1));
+	EXPECT_EQ(-E2BIG, probe(&p, getpagesize() + 1));
 	EXPECT_EQ(-EFAULT, probe(NULL, sizeof(p.hdr)));
 }
 

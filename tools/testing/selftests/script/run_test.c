@@ -446,4 +446,36 @@ TEST(op_memcpy)
 	EXPECT_EQ((uint64_t)-EFAULT, attr.retval);
 }
 
+/*
+ * A program that closes its own descriptor goes on running: the run holds
+ * a reference to the program, and the close takes effect in the table.
+ */
+TEST(run_fd_survives_closing_its_own_fd)
+{
+	/* close(r1); then 1000 turns of a loop; then r0 = getpid() */
+	static const struct script_insn prog[] = {
+		CALL_OP(SCRIPT_OP_CLOSE), MOV64_REG(6, 0),
+		MOV64_IMM(7, 1000), ALU64_IMM(SCRIPT_SUB, 7, 1),
+		JMP_IMM(SCRIPT_JNE, 7, 0, -2),
+		CALL_OP(SCRIPT_OP_GETPID), ALU64_REG(SCRIPT_ADD, 0, 6), EXIT,
+	};
+	struct script_attr attr = { };
+	int fd;
+
+	script_attr_prog(&attr, prog, ARRAY_LEN(prog));
+	fd = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+	ASSERT_LE(0, fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = fd;
+	attr.args[0] = fd;
+	ASSERT_EQ(0, sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)));
+	/* close returned 0, and the run went on to the end. */
+	EXPECT_EQ(getpid(), attr.retval);
+	EXPECT_EQ(-1, fcntl(fd, F_GETFD));
+	EXPECT_EQ(EBADF, errno);
+	/* The descriptor is gone: it cannot be run again. */
+	EXPECT_EQ(-1, sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)));
+	EXPECT_EQ(EBADF, errno);
+}
+
 TEST_HARNESS_MAIN

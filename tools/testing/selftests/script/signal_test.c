@@ -43,11 +43,12 @@ static_assert(sizeof(struct script_state) == SCRIPT_STATE_SIZE_VER0, "script_sta
 #define COUNT_N		2000000ULL
 #define SMALL_N		(COUNT_N / 8)	/* still ~10 ms on fast hardware */
 #define TINY_N		1000ULL
-#define TICK_US		1000		/* the interval timer's period */
+/* The interval timer's period: a KASAN kernel under TCG progresses too. */
+#define TICK_US		4000
 #define STALL_US	100000		/* how long a stopped counter must stay */
 #define POLL_US		1000
 #define POLL_TRIES	10000		/* 10 s for a run to start or freeze */
-#define MAX_EINTRS	20000		/* ~20 s of 1 ms ticks */
+#define MAX_EINTRS	5000		/* ~20 s of 4 ms ticks */
 #define KILL_WAIT_S	10
 #define COPY_SIZE	(32UL << 20)
 
@@ -379,7 +380,7 @@ static int timed_run(struct script_attr *attr)
 }
 
 /*
- * Runs @attr under 1 ms ticks of a handler without SA_RESTART until it
+ * Runs @attr under ticks of a handler without SA_RESTART until it
  * parks in the loop (not before the call, where nothing is counted yet).
  */
 static void park_in_loop(struct __test_metadata *_metadata, struct script_attr *attr,
