@@ -364,8 +364,10 @@ struct script_state {
  *	on after the op and after script(2) returns.  r0: a new O_CLOEXEC
  *	descriptor that polls readable once the move has ended, when read()
  *	gives a struct script_move_result; closing it earlier cancels the
- *	move.  -EAGAIN when the caller's user has kernel.script_moves_max
- *	moves in flight.
+ *	move.  The move is a thread of the caller's process: it ends with
+ *	the process.  -EAGAIN when the caller's user has
+ *	kernel.script_moves_max moves in flight, the system 4096, or the
+ *	thread limits (RLIMIT_NPROC, pids.max) allow no thread.
  * @__SCRIPT_OP_MAX: number of op ids this header knows.
  */
 enum script_op_id {
