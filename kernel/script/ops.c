@@ -23,11 +23,6 @@
 	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = 5, .tail = true,	\
 			     .nr = NR, .fn = FN }
 
-#ifdef __NR_sendfile64
-#define SCRIPT_NR_SENDFILE	__NR_sendfile64
-#else
-#define SCRIPT_NR_SENDFILE	__NR_sendfile
-#endif
 #ifdef __NR_fstat
 #define SCRIPT_NR_FSTAT		__NR_fstat
 #else

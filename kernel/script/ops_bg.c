@@ -132,13 +132,6 @@
 
 #include "script.h"
 
-/* The system call sendfile64(2) is, as the op table names it. */
-#ifdef __NR_sendfile64
-#define SCRIPT_NR_SENDFILE	__NR_sendfile64
-#else
-#define SCRIPT_NR_SENDFILE	__NR_sendfile
-#endif
-
 /* Bytes one do_splice_direct() call moves at most. */
 #define SCRIPT_MOVE_CHUNK	SZ_1M
 

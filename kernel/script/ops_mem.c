@@ -33,12 +33,6 @@
 
 #include "script.h"
 
-/* A 32-bit kernel: an address must not be cut to fit a pointer. */
-static inline bool script_uaddr_ok(u64 addr)
-{
-	return addr == (unsigned long)addr;
-}
-
 /*
  * Copies up to @n bytes from user @src: the bytes copied, which are the
  * first ones of the @n, and 0 only when the first of them faults.  A short

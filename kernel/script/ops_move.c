@@ -35,13 +35,6 @@
 
 #include "script.h"
 
-/* The system call sendfile64(2) is, as the op table names it. */
-#ifdef __NR_sendfile64
-#define SCRIPT_NR_SENDFILE	__NR_sendfile64
-#else
-#define SCRIPT_NR_SENDFILE	__NR_sendfile
-#endif
-
 #define SCRIPT_POLL_IN		(EPOLLIN | EPOLLRDNORM)
 #define SCRIPT_POLL_OUT		(EPOLLOUT | EPOLLWRNORM)
 
@@ -50,12 +43,6 @@
 
 /* No deadline. */
 #define SCRIPT_NO_DEADLINE	KTIME_MAX
-
-/* A 32-bit kernel: an address must not be cut to fit a pointer. */
-static inline bool script_uaddr_ok(u64 addr)
-{
-	return addr == (unsigned long)addr;
-}
 
 /*
  * The deadline of a timeout of @ms milliseconds from now on the monotonic

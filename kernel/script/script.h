@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <linux/types.h>
+#include <linux/unistd.h>
 #include <uapi/linux/script.h>
 
 /**
@@ -145,6 +146,19 @@ const struct script_op *script_op_get(u32 id);
 
 /* An op's argument as a user pointer. */
 #define SCRIPT_UPTR(v)		u64_to_user_ptr(v)
+
+/* A 32-bit kernel: an address must not be cut to fit a pointer. */
+static inline bool script_uaddr_ok(u64 addr)
+{
+	return addr == (unsigned long)addr;
+}
+
+/* sendfile(2) with a 64-bit offset, as seccomp sees it */
+#ifdef __NR_sendfile64
+#define SCRIPT_NR_SENDFILE	__NR_sendfile64
+#else
+#define SCRIPT_NR_SENDFILE	__NR_sendfile
+#endif
 
 /**
  * script_syscall_denied() - may the caller make this system call?
