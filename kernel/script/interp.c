@@ -84,8 +84,8 @@ static inline bool script_addr(u64 base, s16 off, void __user **p)
 {
 	u64 addr = base + off;
 
-	*p = (void __user *)(unsigned long)addr;
-	return addr == (unsigned long)addr;
+	*p = u64_to_user_ptr(addr);
+	return script_uaddr_ok(addr);
 }
 
 /* LDX: 0, or -EFAULT when the load faults and leaves DST as it was. */
