@@ -239,14 +239,18 @@ static bool script_op_interrupted(const struct script_op *op, s64 *ret)
 static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 {
 	const struct script_op *op = script_op_get(id);
-	u64 args[6] = { }, steps = ctx->steps;
+	/* Each op call: filled below rather than zeroed and copied into. */
+	u64 args[6] __uninitialized, steps = ctx->steps;
 	s64 ret;
+	int i;
 
 	if (WARN_ON_ONCE(!op))
 		return -EINVAL;
 	if (script_yield())
 		return -EINTR;
-	memcpy(args, &regs[SCRIPT_REG_1], op->nargs * sizeof(u64));
+	for (i = 0; i < 5; i++)
+		args[i] = i < op->nargs ? regs[SCRIPT_REG_1 + i] : 0;
+	args[5] = 0;
 	if (op->tail &&
 	    copy_from_user(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]), 2 * sizeof(u64))) {
 		ret = -EFAULT;
@@ -266,7 +270,6 @@ done:
 		return -EINTR;
 	}
 	regs[SCRIPT_REG_0] = ret;
-	script_resched();
 	return 0;
 }
 
@@ -331,8 +334,11 @@ static int script_start(const struct script_prog *prog,
 	if (ctx->ustate && get_user(status, &ctx->ustate->status))
 		return -EFAULT;
 	if (status == SCRIPT_STATE_NONE) {
-		memset(st, 0, sizeof(*st));
+		/* The frames are written by the calls that use them. */
+		memset(st, 0, offsetof(struct script_state, regs));
+		st->regs[SCRIPT_REG_0] = 0;
 		memcpy(&st->regs[SCRIPT_REG_1], ctx->args, sizeof(ctx->args));
+		memset(&st->regs[SCRIPT_REG_6], 0, 4 * sizeof(u64));
 		st->regs[SCRIPT_REG_10] = ctx->stack_hi;
 		return 0;
 	}
@@ -356,9 +362,18 @@ static int script_start(const struct script_prog *prog,
 static int script_park(struct script_run_ctx *ctx, struct script_state *st)
 {
 	size_t off = offsetofend(struct script_state, status);
+	u32 i;
 
 	if (!ctx->ustate || ctx->exit_thread || fatal_signal_pending(current))
 		return -EINTR;
+	/*
+	 * Frames no call in progress wrote, and the padding of those that
+	 * one did, are zero in the saved state.
+	 */
+	for (i = 0; i < st->depth; i++)
+		st->frames[i].__pad = 0;
+	memset(&st->frames[st->depth], 0,
+	       (SCRIPT_MAX_CALL_DEPTH - st->depth) * sizeof(st->frames[0]));
 	/* The state first, then the status that makes it a parked run. */
 	if (copy_to_user((void __user *)ctx->ustate + off, (void *)st + off,
 			 sizeof(*st) - off) ||
@@ -383,7 +398,8 @@ static int script_park(struct script_run_ctx *ctx, struct script_state *st)
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 {
 	const struct script_insn *insn;
-	struct script_state st;
+	/* Not zeroed whole on each run: script_start() sets what it needs. */
+	struct script_state st __uninitialized;
 	u64 limit, steps, imm, *regs = st.regs;
 	bool parked;
 	u32 pc;

@@ -381,7 +381,8 @@ static long do_script(unsigned int cmd, struct script_attr __user *uattr,
 		      size_t usize, bool *exit)
 {
 	struct script_prog *prog;
-	struct script_attr attr;
+	/* copy_struct_from_user() writes all of it, or fails. */
+	struct script_attr attr __uninitialized;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct script_insn) != 8);
