@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* libscript internals shared between its files; not installed. */
+#ifndef __LIBSCRIPT_INTERNAL_H
+#define __LIBSCRIPT_INTERNAL_H
+
+#include "libscript.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/**
+ * struct script_op_desc - an op as script_ops.def lists it
+ * @id: SCRIPT_OP_* value
+ * @name: lower case name: "read", "move_bg"
+ * @uname: the suffix of its SCRIPT_OP_ id: "READ", "MOVE_BG"
+ * @nargs: how many of r1 to r5 it takes
+ * @params: its C prototype, in parentheses: "(long fd, void *buf, ...)"
+ */
+struct script_op_desc {
+	int		id;
+	const char	*name;
+	const char	*uname;
+	int		nargs;
+	const char	*params;
+};
+
+/* The op @id as this library knows it, or NULL (0 and unknown ids). */
+const struct script_op_desc *script_op_desc(int id);
+
+#endif /* __LIBSCRIPT_INTERNAL_H */

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The script(2) system call: verify, load, run and probe.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "libscript_internal.h"
+
+/*
+ * 463 on every architecture but alpha and MIPS, whose ABIs add their
+ * base; see Documentation/userspace-api/script.rst.
+ */
+#ifndef __NR_script
+# if defined(__alpha__)
+#  define __NR_script		573
+# elif defined(__mips__)
+#  include <sgidefs.h>
+#  if _MIPS_SIM == _MIPS_SIM_ABI32
+#   define __NR_script		4463
+#  elif _MIPS_SIM == _MIPS_SIM_ABI64
+#   define __NR_script		5463
+#  elif _MIPS_SIM == _MIPS_SIM_NABI32
+#   define __NR_script		6463
+#  else
+#   error "script(2): unknown MIPS ABI"
+#  endif
+# else
+#  define __NR_script		463
+# endif
+#endif
+
+#define ptr_to_u64(p)	((__u64)(uintptr_t)(p))
+
+/* The first struct script_run_opts ends with pc. */
+#define SCRIPT_RUN_OPTS_SZ_MIN	(offsetof(struct script_run_opts, pc) + \
+				 sizeof(((struct script_run_opts *)0)->pc))
+
+/**
+ * script_syscall() - the raw system call
+ * @cmd: SCRIPT_VERIFY, SCRIPT_LOAD, ...
+ * @attr: a struct script_attr, or a struct script_probe for SCRIPT_PROBE
+ * @size: the size of @attr
+ *
+ * Return: the result of script(2), or -1 with errno set.
+ */
+long script_syscall(unsigned int cmd, void *attr, size_t size)
+{
+	return syscall(__NR_script, cmd, attr, size);
+}
+
+/* script(2) as the library returns it: the result or -errno. */
+static int sys_script(unsigned int cmd, struct script_attr *attr)
+{
+	long ret = script_syscall(cmd, attr, sizeof(*attr));
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+/*
+ * Fills in the program and the log fields of @attr: 0 or -errno.  The
+ * log buffer starts empty, so that it holds a string whatever happens.
+ */
+static int attr_prog(struct script_attr *attr,
+		     const struct script_insn *insns, size_t cnt,
+		     const struct script_log *log)
+{
+	if (cnt > UINT32_MAX)
+		return -E2BIG;
+	attr->insns = ptr_to_u64(insns);
+	attr->insn_cnt = (__u32)cnt;
+	if (log && log->buf) {
+		attr->log_buf = ptr_to_u64(log->buf);
+		attr->log_size = log->size;
+		attr->log_level = log->level;
+		if (log->size)
+			log->buf[0] = '\0';
+	}
+	return 0;
+}
+
+/* Copies the log outcome of a call back to @log. */
+static void log_result(struct script_log *log, const struct script_attr *attr)
+{
+	if (!log)
+		return;
+	log->true_size = log->buf ? attr->log_true_size : 0;
+	log->pc = attr->pc;
+}
+
+/* SCRIPT_VERIFY or SCRIPT_LOAD of @insns. */
+static int script_check(unsigned int cmd, const struct script_insn *insns,
+			size_t cnt, struct script_log *log)
+{
+	struct script_attr attr;
+	int ret;
+
+	memset(&attr, 0, sizeof(attr));
+	ret = attr_prog(&attr, insns, cnt, log);
+	if (ret)
+		return ret;
+	ret = sys_script(cmd, &attr);
+	log_result(log, &attr);
+	return ret;
+}
+
+/**
+ * script_verify() - check a program
+ * @insns: the instructions
+ * @cnt: their number, an LD_IMM64 counting as two
+ * @log: where the verifier's log goes, or NULL; its @true_size and @pc
+ *	are set on return, @pc to the rejected instruction
+ *
+ * Return: 0 when the verifier accepts the program, else -errno: -EINVAL
+ * for a rejected program, -E2BIG for one too long, -ENOSYS without
+ * script(2).
+ */
+int script_verify(const struct script_insn *insns, size_t cnt,
+		  struct script_log *log)
+{
+	return script_check(SCRIPT_VERIFY, insns, cnt, log);
+}
+
+/**
+ * script_load() - check a program and load it
+ * @insns: the instructions
+ * @cnt: their number, an LD_IMM64 counting as two
+ * @log: where the verifier's log goes, or NULL, as for script_verify()
+ *
+ * Return: a new O_CLOEXEC descriptor that holds the program, for
+ * script_run_fd(); or -errno as for script_verify().
+ */
+int script_load(const struct script_insn *insns, size_t cnt,
+		struct script_log *log)
+{
+	return script_check(SCRIPT_LOAD, insns, cnt, log);
+}
+
+/* Whether @opts is one this library can read: 0 or -EINVAL. */
+static int opts_check(const struct script_run_opts *opts)
+{
+	const char *p;
+	size_t i;
+
+	if (opts->sz < SCRIPT_RUN_OPTS_SZ_MIN)
+		return -EINVAL;
+	/* A caller built against a newer library: what it adds is unset. */
+	p = (const char *)opts;
+	for (i = sizeof(*opts); i < opts->sz; i++)
+		if (p[i])
+			return -EINVAL;
+	return 0;
+}
+
+/*
+ * One run, by instructions (SCRIPT_RUN) or by descriptor (SCRIPT_RUN_FD):
+ * @attr has the program already.  Allocates the stack when @opts has
+ * none and writes the results back to @opts.
+ */
+static int script_do_run(unsigned int cmd, struct script_attr *attr,
+			 struct script_run_opts *opts)
+{
+	struct script_run_opts def = { .sz = sizeof(def) };
+	size_t stack_size;
+	void *stack;
+	int ret;
+
+	if (!opts)
+		opts = &def;
+	ret = opts_check(opts);
+	if (ret)
+		return ret;
+
+	stack = opts->stack;
+	stack_size = opts->stack_size;
+	if (!stack) {
+		/*
+		 * A parked run keeps its registers, r10 among them, for a
+		 * stack the library would have freed: a resumable run needs
+		 * the caller's own.
+		 */
+		if (opts->state)
+			return -EINVAL;
+		if (!stack_size)
+			stack_size = SCRIPT_DEFAULT_STACK_SIZE;
+		/* The kernel checks the size; aligned_alloc wants 16s. */
+		if (stack_size > SCRIPT_STACK_MAX)
+			return -EINVAL;
+		stack = aligned_alloc(16, (stack_size + 15) & ~(size_t)15);
+		if (!stack)
+			return -ENOMEM;
+	}
+
+	memcpy(attr->args, opts->args, sizeof(attr->args));
+	attr->stack = ptr_to_u64(stack);
+	attr->stack_size = stack_size;
+	attr->max_steps = opts->max_steps;
+	if (opts->state) {
+		attr->state = ptr_to_u64(opts->state);
+		attr->state_size = sizeof(*opts->state);
+	}
+
+	ret = sys_script(cmd, attr);
+
+	opts->retval = attr->retval;
+	opts->steps = attr->steps;
+	opts->pc = attr->pc;
+	if (stack != opts->stack)
+		free(stack);
+	return ret;
+}
+
+/**
+ * script_run() - check a program and run it once
+ * @insns: the instructions
+ * @cnt: their number, an LD_IMM64 counting as two
+ * @opts: the arguments, the stack, the state area and the log of the run,
+ *	and its results; or NULL for no arguments and the default stack
+ *
+ * When @opts->stack is NULL the library allocates @opts->stack_size bytes
+ * (%SCRIPT_DEFAULT_STACK_SIZE when 0) for the run and frees them after.
+ * @opts->retval, @opts->steps and @opts->pc are set on return, and the
+ * log's @true_size and @pc when @opts->log is set.
+ *
+ * Return: 0 when the program reached EXIT, with r0 in @opts->retval;
+ * otherwise -errno: -EINVAL for a rejected program, -EFAULT for a load or
+ * store that faulted (@opts->pc names it), -ETIME when the step budget ran
+ * out, -EINTR for a signal (with @opts->state the run is parked there and
+ * the same call continues it; that needs @opts->stack), -ENOSYS without
+ * script(2).
+ */
+int script_run(const struct script_insn *insns, size_t cnt,
+	       struct script_run_opts *opts)
+{
+	struct script_log *log = NULL;
+	struct script_attr attr;
+	int ret;
+
+	if (opts) {
+		ret = opts_check(opts);
+		if (ret)
+			return ret;
+		log = opts->log;
+	}
+	memset(&attr, 0, sizeof(attr));
+	ret = attr_prog(&attr, insns, cnt, log);
+	if (ret)
+		return ret;
+	ret = script_do_run(SCRIPT_RUN, &attr, opts);
+	log_result(log, &attr);
+	return ret;
+}
+
+/**
+ * script_run_fd() - run a loaded program once
+ * @prog_fd: a descriptor from script_load()
+ * @opts: as for script_run(), but @opts->log is not used: the program
+ *	was checked when it was loaded
+ *
+ * Return: as for script_run(); -EBADF or -EINVAL when @prog_fd is not a
+ * program.
+ */
+int script_run_fd(int prog_fd, struct script_run_opts *opts)
+{
+	struct script_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = prog_fd;
+	return script_do_run(SCRIPT_RUN_FD, &attr, opts);
+}
+
+/**
+ * script_probe() - ask the kernel which ops and instruction classes it has
+ * @probe: a buffer of @size bytes
+ * @size: at least sizeof(struct script_probe), at most a page; the kernel
+ *	fills as many entries of @probe->ops as fit
+ *
+ * Return: 0, or -errno: -ENOSYS without script(2), -EINVAL for a @size
+ * too small, -E2BIG for one above a page.
+ */
+int script_probe(struct script_probe *probe, size_t size)
+{
+	long ret = script_syscall(SCRIPT_PROBE, probe, size);
+
+	return ret < 0 ? -errno : 0;
+}
