@@ -5,7 +5,9 @@
 #
 #   make check           build, boot, run KUnit and the kselftests
 #   make check DEBUG=1   the same on a KASAN/UBSAN/lockdep/kmemleak kernel
-#   make run             boot to an interactive shell on the serial console
+#   make run [PORT=8080] boot with the static web server of tools/lib/script
+#                        serving its site on http://localhost:PORT/, and an
+#                        interactive shell on the serial console
 #   make lint            checkpatch --strict over the series and its tests,
 #                        W=1 and sparse over kernel/script
 #   make kcheck          compile kernel/script with W=1 and sparse only
@@ -43,11 +45,35 @@ export CCACHE_BASEDIR := $(TOP)
 KMAKE		= flock $(LOCK) $(MAKE) -s -C $(TREE) O=$(OBJ) ARCH=x86_64 \
 		  CC="ccache gcc" HOSTCC="ccache gcc" -j$(JOBS)
 
+# tools/lib/script: built on the host, static, and copied into the guest.
+LIBOUT		:= $(BUILD)/lib/
+LIBMAKE		= $(MAKE) -s -C $(TOP)/tools/lib/script OUTPUT=$(LIBOUT)
+LIB_GUEST	:= scriptctl cat cat_builder copy copy_builder accept_filter httpd
+PORT		?= 8080
+
 KFILES		:= $(wildcard kernel/script/*.[ch]) include/uapi/linux/script.h \
 		   $(wildcard tools/testing/selftests/script/*.[ch]) \
 		   harness/uring_test.c
+# Userspace code outside the selftests: the library, its tools, examples
+# and tests, and the benchmarks.  Kernel-only helpers (BIT(), u32,
+# __printf) do not exist there, so checkpatch's advice to use them is off.
+UFILES		:= $(wildcard tools/lib/script/*.[ch] tools/lib/script/tests/*.[ch] \
+			      tools/lib/script/examples/*.[ch] \
+			      tools/lib/script/examples/httpd/*.[ch] \
+			      bench/*.c bench/servers/*.[ch] bench/native/*.[ch])
+UIGNORE		:= BIT_MACRO,PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO,ENOSYS
+# Files that do on purpose what checkpatch warns of, and what they do:
+# SCRIPT_LD_IMM64 expands to two initialisers, as BPF_LD_IMM64 in
+# include/linux/filter.h; objdump.bpf.c keeps clang from folding the
+# loads and stores it disassembles; examples_test.c skips on a kernel
+# without script(2).
+LINT_EXCEPT	:= tools/lib/script/script_insn.h:COMPLEX_MACRO,MACRO_ARG_REUSE \
+		   tools/lib/script/tests/objdump.bpf.c:VOLATILE \
+		   tools/testing/selftests/script/examples_test.c:ENOSYS
+LINT_EXCEPT_FILES := $(foreach e,$(LINT_EXCEPT),$(firstword $(subst :, ,$(e))))
 
-.PHONY: all deps tree config kernel kcheck lint selftests initramfs check run clean
+.PHONY: all deps tree config kernel kcheck lint lib libtest selftests initramfs \
+	check run clean
 
 all: check
 
@@ -83,12 +109,32 @@ kcheck: config
 
 # checkpatch exits non-zero on a CHECK too: --strict clean means none.
 lint: kcheck
-	@$(TREE)/scripts/checkpatch.pl --no-tree --strict --terse -f $(KFILES) \
+	@$(TREE)/scripts/checkpatch.pl --no-tree --strict --terse \
+		-f $(filter-out $(LINT_EXCEPT_FILES),$(KFILES)) \
 		| tee $(OBJ)/checkpatch.log
+	@$(TREE)/scripts/checkpatch.pl --no-tree --strict --terse \
+		--ignore $(UIGNORE) -f $(filter-out $(LINT_EXCEPT_FILES),$(UFILES)) \
+		| tee -a $(OBJ)/checkpatch.log
+	@for e in $(LINT_EXCEPT); do \
+		$(TREE)/scripts/checkpatch.pl --no-tree --strict --terse \
+			--ignore $(UIGNORE),$${e#*:} -f $${e%%:*} || exit 1; \
+	done | tee -a $(OBJ)/checkpatch.log
 	@cd $(TREE) && ./scripts/checkpatch.pl --strict --terse $(TOP)/patches/*.patch \
 		| tee -a $(OBJ)/checkpatch.log
 
-selftests: kernel
+lib: deps
+	@echo "  LIB     tools/lib/script (in $(LIBOUT))"
+	@$(LIBMAKE) all
+
+# The library's host tests: builder, assembler, disassembler, ELF loader.
+libtest: lib
+	@echo "  TEST    tools/lib/script on the host (log: $(LIBOUT)test.log)"
+	@$(LIBMAKE) test >$(LIBOUT)test.log 2>&1 || \
+		{ grep -E '^(not ok|#.*fail|FAIL)' $(LIBOUT)test.log; \
+		  tail -5 $(LIBOUT)test.log; echo "FAIL: tools/lib/script host tests"; exit 1; }
+	@grep -E '^# [0-9]+ tests, ' $(LIBOUT)test.log | sed 's/^#/         /'
+
+selftests: kernel lib
 	@mkdir -p $(OUT)/selftests
 	@$(MAKE) -s -C $(TREE)/tools/testing/selftests/script \
 		OUTPUT=$(OUT)/selftests \
@@ -96,15 +142,81 @@ selftests: kernel
 	@gcc -static -O2 -Wall -isystem $(OBJ)/usr/include \
 		-I$(TREE)/tools/testing/selftests $(TOP)/harness/uring_test.c \
 		-o $(OUT)/selftests/uring_test -luring
+	@cp $(addprefix $(LIBOUT),$(LIB_GUEST)) $(LIBOUT)*.bpf.o $(OUT)/selftests/
 
 initramfs: selftests
 	@$(TOP)/harness/initramfs.sh $(TREE) $(OUT) $(INITRD)
 
-check: kernel initramfs
+check: libtest kernel initramfs
 	@$(TOP)/harness/boot.sh check $(KERNEL) $(INITRD) $(LOG) $(TIMEOUT)
 
 run: kernel initramfs
-	@$(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0
+	@PORT=$(PORT) $(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0
 
 clean:
 	rm -rf $(BUILD)
+
+# make bench: one boot of the normal kernel runs every benchmark
+# (bench/run.sh in the guest, scriptmode=bench); bench/report.py turns the
+# console's BENCH-ROW lines into bench/results.json, bench/results.md and
+# the plots bench/*.png, and prints the tables.
+#
+# Hooks for more benchmarks:
+#   bench/*.mk, bench/*/*.mk  included here: add a guest program to
+#                             BENCH_PROGS (a file under $(BENCH_OUT) with a
+#                             rule of its own; it lands in /bench) and its
+#                             prerequisites to BENCH_DEPS
+#   bench/*.list, */*.list    "NAME LIMIT_SECONDS COMMAND" lines that
+#                             bench/run.sh runs after its own list
+#   bench/initramfs.extra,    sourced by bench/initramfs.sh, to add files
+#   bench/*/initramfs.extra   (bench_bin, bench_file, bench_tree, ...)
+#   bench/native-results.json rows from the host that report.py merges
+BENCH_OUT	:= $(BUILD)/bench
+BENCH_INITRD	:= $(BENCH_OUT)/initramfs.cpio.gz
+BENCH_LOG	:= $(BENCH_OUT)/console.log
+BENCH_TIMEOUT	?= 780
+BENCH_CC	:= gcc -static -O2 -Wall -isystem $(OBJ)/usr/include
+BENCH_PROGS	:= $(BENCH_OUT)/ops_bench
+BENCH_DEPS	:= kernel lib
+BENCH_MEM	?= 1G
+BENCH_QEMU_ARGS	?=
+
+-include $(wildcard $(TOP)/bench/*.mk $(TOP)/bench/*/*.mk)
+
+ifneq ($(filter bench bench-%,$(MAKECMDGOALS)),)
+ifeq ($(FLAVOUR),debug)
+$(error make bench measures the normal kernel: drop DEBUG=1)
+endif
+endif
+
+.PHONY: bench bench-progs bench-initramfs bench-report
+
+$(BENCH_OUT)/ops_bench: $(TOP)/bench/ops_bench.c $(OBJ)/usr/include/linux/script.h
+	@mkdir -p $(BENCH_OUT)
+	@$(BENCH_CC) $< -o $@ -luring
+
+# The kernel's headers come from its build: build it (if need be) first.
+$(OBJ)/usr/include/linux/script.h: | kernel
+
+bench-progs: $(BENCH_DEPS) $(BENCH_PROGS)
+
+bench-initramfs: bench-progs
+	@$(TOP)/bench/initramfs.sh $(TREE) $(BENCH_OUT) $(BENCH_INITRD) \
+		$(BENCH_PROGS)
+
+BENCH_REPORT	= python3 $(TOP)/bench/report.py --log $(BENCH_LOG) \
+		  --outdir $(TOP)/bench --kconfig $(OBJ)/.config \
+		  --harness-config $(TOP)/harness/kernel.config
+
+# The report is written even when the run failed part way; make bench
+# fails then all the same.
+bench: bench-initramfs
+	@rc=0; BENCH_MEM="$(BENCH_MEM)" BENCH_QEMU_ARGS="$(BENCH_QEMU_ARGS)" \
+		$(TOP)/bench/boot.sh $(KERNEL) $(BENCH_INITRD) $(BENCH_LOG) \
+		$(BENCH_TIMEOUT) || rc=$$?; \
+	$(BENCH_REPORT) || rc=1; \
+	exit $$rc
+
+# Only the report, again, from the last run's console.
+bench-report:
+	@$(BENCH_REPORT)

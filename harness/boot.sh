@@ -19,8 +19,18 @@ append="console=ttyS0 panic=-1 oops=panic scripttimeout=300"
 
 mkdir -p "$(dirname "$log")"
 if [ "$mode" = run ]; then
-	echo "Booting; 'exit' in the shell (or Ctrl-A x) ends QEMU."
-	"${qemu[@]}" -append "$append scriptmode=shell" 2>&1 | tee "$log"
+	# The host's PORT reaches the guest's web server on port 80.  The
+	# serial console is on stdio with signals on: Ctrl-C ends QEMU.
+	port=${PORT:-8080}
+	run=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2 -m 1G
+	     -display none -no-reboot -kernel "$kernel" -initrd "$initrd"
+	     -chardev stdio,id=con,signal=on -serial chardev:con -monitor none
+	     -netdev "user,id=net0,hostfwd=tcp::$port-:80"
+	     -device e1000,netdev=net0)
+	echo "Booting; the site will be at http://localhost:$port/"
+	echo "'exit' in the shell or Ctrl-C ends QEMU."
+	"${run[@]}" -append "$append quiet scriptmode=shell scriptport=$port" 2>&1 |
+		tee "$log"
 	exit "${PIPESTATUS[0]}"
 fi
 

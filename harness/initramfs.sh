@@ -16,7 +16,7 @@ fi
 {
 	echo "dir /dev 0755 0 0"
 	echo "nod /dev/console 0600 0 0 c 5 1"
-	for d in bin sbin proc sys tmp root selftests selftests/script; do
+	for d in bin sbin proc sys tmp root srv selftests selftests/script; do
 		echo "dir /$d 0755 0 0"
 	done
 	echo "file /bin/busybox $(command -v busybox || echo /bin/busybox) 0755 0 0"
@@ -27,6 +27,17 @@ fi
 		mode=0644
 		[ -x "$f" ] && mode=0755
 		echo "file /selftests/script/$(basename "$f") $f $mode 0 0"
+	done
+	# The static web server's site, for make run.
+	site=$top/tools/lib/script/examples/httpd/site
+	echo "dir /srv/www 0755 0 0"
+	(cd "$site" && find . -mindepth 1 | sort) | while read -r f; do
+		f=${f#./}
+		if [ -d "$site/$f" ]; then
+			echo "dir /srv/www/$f 0755 0 0"
+		else
+			echo "file /srv/www/$f $site/$f 0644 0 0"
+		fi
 	done
 } > "$list"
 
