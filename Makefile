@@ -211,6 +211,9 @@ BENCH_REPORT	= python3 $(TOP)/bench/report.py --log $(BENCH_LOG) \
 # The report is written even when the run failed part way; make bench
 # fails then all the same.
 bench: bench-initramfs
+	@echo "  NATIVE  bench/native: the interpreter and verifier on the host"
+	@$(MAKE) -s -C $(TOP)/bench/native run >$(BENCH_OUT)/native.log 2>&1 || \
+		{ tail -20 $(BENCH_OUT)/native.log; exit 1; }
 	@rc=0; BENCH_MEM="$(BENCH_MEM)" BENCH_QEMU_ARGS="$(BENCH_QEMU_ARGS)" \
 		$(TOP)/bench/boot.sh $(KERNEL) $(BENCH_INITRD) $(BENCH_LOG) \
 		$(BENCH_TIMEOUT) || rc=$$?; \

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHIM_LINUX_ATOMIC_H
+#define _SHIM_LINUX_ATOMIC_H
+
+#include <linux/types.h>
+
+#define atomic64_read(v)	READ_ONCE((v)->counter)
+#define atomic64_inc(v)		__atomic_fetch_add(&(v)->counter, 1, __ATOMIC_RELAXED)
+
+#endif /* _SHIM_LINUX_ATOMIC_H */

@@ -1,0 +1,974 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * script(2) native projection: the real interpreter, verifier and op
+ * table of kernel/script, built in user space (see Makefile and
+ * include/), timed on the host next to the host's own system calls.
+ *
+ * Each case is sampled once per run, the runs interleaved (run 1 of every
+ * case, then run 2, ...), and reported as min/median/max over the runs in
+ * ns of the thread's CPU time.  Interpreter costs per instruction are
+ * differences: a loop with K copies of the instruction against the same
+ * loop with none, divided by K times the iterations, so the loop itself
+ * is not counted.  The chains of getpid ops are not differences: an op
+ * and the two loop instructions that repeat it, per op, as a script of
+ * such a chain would run.
+ *
+ * The projection: what one getpid op of such a chain would cost in
+ * script(2) on this host's kernel.  It is the measured native chain with
+ * a null getpid body (the interpreter, the op dispatch, the loop) plus
+ * the in-kernel body of getpid, estimated as the host's getpid(2) less
+ * the host's cheapest system call, an unknown number that fails with
+ * ENOSYS (entry and exit, no body): both measured here, interleaved, and
+ * subtracted run by run.  What user mode cannot show is left out: STAC
+ * and CLAC around each user access (none in a getpid op).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "script.h"
+#include "native_insn.h"
+#include "native_kshim.h"
+
+#undef vsnprintf
+
+typedef int (*run_fn)(const struct script_prog *prog,
+		      struct script_run_ctx *ctx);
+typedef int (*verify_fn)(const struct script_insn *insns, u32 len,
+			 struct script_log *log, u32 *err_pc);
+
+struct variant {
+	const char *name;
+	const char *what;
+	run_fn run;
+	verify_fn verify;
+};
+
+static const struct variant variants[] = {
+	{ "retpoline", "kernel CFLAGS, retpoline + ITS return thunk (this host's mode)",
+	  script_run_retpoline, script_verify_retpoline },
+	{ "plain", "kernel CFLAGS, thunks as plain jmp/ret (no retpoline needed)",
+	  script_run_plain, script_verify_plain },
+};
+
+#define NVARIANTS	ARRAY_SIZE(variants)
+
+#define STACK_SIZE	(64 << 10)
+static u8 script_stack[STACK_SIZE] __aligned(4096);
+
+/* Body copies per loop iteration in the per-instruction cases. */
+#define K		64
+
+/*
+ * The thread's CPU time, not the wall clock: the machine these run on is
+ * shared (two CPUs, a load of several), and time the thread spends
+ * preempted by other tasks is no cost of what it runs.
+ */
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static u64 wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "native_bench: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* Programs */
+
+struct pbuf {
+	struct script_insn *insn;
+	u32 len, cap;
+};
+
+static u32 emit(struct pbuf *b, struct script_insn insn)
+{
+	if (b->len == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->insn = realloc(b->insn, b->cap * sizeof(*b->insn));
+		if (!b->insn)
+			die("out of memory");
+	}
+	b->insn[b->len] = insn;
+	return b->len++;
+}
+
+static struct script_prog *prog_of(const struct script_insn *insns, u32 len)
+{
+	struct script_prog *p = calloc(1, sizeof(*p) + len * sizeof(*insns));
+
+	if (!p)
+		die("out of memory");
+	p->len = len;
+	memcpy(p->insns, insns, len * sizeof(*insns));
+	return p;
+}
+
+static bool is_pseudo_call(const struct script_insn *insn)
+{
+	return insn->code == (SCRIPT_JMP | SCRIPT_CALL) &&
+	       insn->src_reg == SCRIPT_PSEUDO_CALL;
+}
+
+/*
+ * A loop run r1 times, with @k copies of the @n instructions of @body:
+ *
+ *	r0 = 0; r8 = 1; r9 = 3; r6 = 0; r7 = r1; *(u64 *)(r10 - 8) = r6
+ * loop:
+ *	body x k
+ *	r6 += 1
+ *	if r6 < r7 goto loop		(a back edge: a yield point)
+ *	r0 = r6
+ *	exit
+ * sub:					(only when the body calls one)
+ *	exit
+ *
+ * A pseudo-call in the body is aimed at sub.  The result is r1.
+ */
+#define LOOP_PROLOGUE	6
+#define LOOP_EPILOGUE	2
+
+static struct script_prog *loop_prog(const struct script_insn *body, u32 n,
+				     u32 k)
+{
+	struct pbuf b = { };
+	struct script_prog *p;
+	bool sub = false;
+	u32 i, j, top;
+
+	emit(&b, SCRIPT_MOV64_IMM(SCRIPT_REG_0, 0));
+	emit(&b, SCRIPT_MOV64_IMM(SCRIPT_REG_8, 1));
+	emit(&b, SCRIPT_MOV64_IMM(SCRIPT_REG_9, 3));
+	emit(&b, SCRIPT_MOV64_IMM(SCRIPT_REG_6, 0));
+	emit(&b, SCRIPT_MOV64_REG(SCRIPT_REG_7, SCRIPT_REG_1));
+	top = emit(&b, SCRIPT_STX_MEM(SCRIPT_DW, SCRIPT_REG_10, SCRIPT_REG_6, -8)) + 1;
+	for (i = 0; i < k; i++)
+		for (j = 0; j < n; j++) {
+			emit(&b, body[j]);
+			sub |= is_pseudo_call(&body[j]);
+		}
+	emit(&b, SCRIPT_ALU64_IMM(SCRIPT_ADD, SCRIPT_REG_6, 1));
+	emit(&b, SCRIPT_JMP_REG(SCRIPT_JLT, SCRIPT_REG_6, SCRIPT_REG_7,
+				(s16)(top - (b.len + 1))));
+	emit(&b, SCRIPT_MOV64_REG(SCRIPT_REG_0, SCRIPT_REG_6));
+	emit(&b, SCRIPT_EXIT_INSN());
+	if (sub) {
+		u32 target = emit(&b, SCRIPT_EXIT_INSN());
+
+		for (i = top; i < target; i++)
+			if (is_pseudo_call(&b.insn[i]))
+				b.insn[i].imm = target - (i + 1);
+	}
+	if (b.len > 30000)
+		die("loop body too long");
+	p = prog_of(b.insn, b.len);
+	free(b.insn);
+	return p;
+}
+
+/*
+ * A program of @len instructions for the verifier: @len / 256
+ * subprograms of 256, the main program calling "mid" subprograms that
+ * call up to 16 leaves each, every one a run of ALU, load, store and
+ * forward-branch blocks.
+ */
+#define VSUB	256
+
+static struct script_insn *verifier_prog(u32 len)
+{
+	u32 nsubs = len / VSUB, nmid, s, pc = 0, i;
+	struct script_insn *p = calloc(len, sizeof(*p));
+
+	if (!p || len % VSUB || nsubs < 2)
+		die("bad verifier program size %u", len);
+	nmid = nsubs - 1 <= 16 ? 0 : (nsubs - 1 + 16) / 17;
+
+	for (s = 0; s < nsubs; s++) {
+		u32 end = pc + VSUB, first = 0, ncalls = 0;
+
+		/* what s calls: main the mids (or the leaves), a mid its leaves */
+		if (s == 0 && nmid) {
+			first = 1;
+			ncalls = nmid;
+		} else if (s == 0) {
+			first = 1;
+			ncalls = nsubs - 1;
+		} else if (s <= nmid) {
+			first = 1 + nmid + (s - 1) * 16;
+			ncalls = min(16u, nsubs - first);
+		}
+
+		p[pc++] = SCRIPT_MOV64_REG(SCRIPT_REG_9, SCRIPT_REG_1);
+		p[pc++] = SCRIPT_MOV64_REG(SCRIPT_REG_6, SCRIPT_REG_9);
+		for (i = 0; i < ncalls; i++) {
+			p[pc++] = SCRIPT_MOV64_REG(SCRIPT_REG_1, SCRIPT_REG_6);
+			p[pc] = SCRIPT_CALL_REL((s32)((first + i) * VSUB - (pc + 1)));
+			pc++;
+		}
+		while (pc + 8 <= end - 2) {
+			p[pc++] = SCRIPT_MOV64_REG(SCRIPT_REG_6, SCRIPT_REG_9);
+			p[pc++] = SCRIPT_ALU64_IMM(SCRIPT_ADD, SCRIPT_REG_6, 7);
+			p[pc++] = SCRIPT_LDX_MEM(SCRIPT_DW, SCRIPT_REG_7, SCRIPT_REG_10, -8);
+			p[pc++] = SCRIPT_STX_MEM(SCRIPT_DW, SCRIPT_REG_10, SCRIPT_REG_6, -16);
+			p[pc++] = SCRIPT_JMP_REG(SCRIPT_JGT, SCRIPT_REG_6, SCRIPT_REG_7, 2);
+			p[pc++] = SCRIPT_ALU64_REG(SCRIPT_XOR, SCRIPT_REG_6, SCRIPT_REG_7);
+			p[pc++] = SCRIPT_ALU64_IMM(SCRIPT_LSH, SCRIPT_REG_6, 3);
+			p[pc++] = SCRIPT_ALU32_REG(SCRIPT_MOV, SCRIPT_REG_8, SCRIPT_REG_6);
+		}
+		while (pc < end - 2)
+			p[pc++] = SCRIPT_ALU64_IMM(SCRIPT_ADD, SCRIPT_REG_6, 1);
+		p[pc++] = SCRIPT_MOV64_REG(SCRIPT_REG_0, SCRIPT_REG_6);
+		p[pc++] = SCRIPT_EXIT_INSN();
+	}
+	return p;
+}
+
+/* Running */
+
+static int run(const struct variant *v, const struct script_prog *prog,
+	       u64 arg, struct script_run_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->args[0] = arg;
+	ctx->stack_lo = (uintptr_t)script_stack;
+	ctx->stack_hi = (uintptr_t)script_stack + STACK_SIZE;
+	return v->run(prog, ctx);
+}
+
+static void run_ok(const struct variant *v, const struct script_prog *prog,
+		   u64 arg)
+{
+	struct script_run_ctx ctx;
+	int err = run(v, prog, arg, &ctx);
+
+	if (err || ctx.retval != arg)
+		die("%s: run failed: %d, r0 %llu, pc %u", v->name, err,
+		    ctx.retval, ctx.pc);
+}
+
+/* Cases */
+
+enum kind {
+	K_DELTA,	/* (loop with k bodies - loop with none) / (iters * k) */
+	K_LOOP,		/* loop / iters */
+	K_RUN,		/* one script_run per rep */
+	K_VERIFY,	/* one script_verify per rep, per instruction */
+	K_HOST,		/* one host call per rep */
+};
+
+struct bcase {
+	char name[48];
+	const char *impl;
+	const char *metric;
+	const char *what;
+	enum kind kind;
+	const struct variant *v;
+	struct script_prog *body, *base;
+	u32 k;
+	int getpid_mode;
+	struct script_insn *vinsns;
+	u32 vlen;
+	long (*host)(u64 reps);
+	bool wall;	/* K_HOST timed by the wall clock, not CPU time */
+	u64 reps;
+	double *samples;
+	double min, median, max;
+};
+
+#define MAX_CASES	64
+static struct bcase cases[MAX_CASES];
+static unsigned int ncases;
+static int devzero = -1;
+
+static struct bcase *add_case(const char *name, const struct variant *v,
+			      enum kind kind, const char *metric,
+			      const char *what)
+{
+	struct bcase *c = &cases[ncases++];
+
+	if (ncases > MAX_CASES)
+		die("too many cases");
+	if (v)
+		snprintf(c->name, sizeof(c->name), "%s/%s", name, v->name);
+	else
+		snprintf(c->name, sizeof(c->name), "%s", name);
+	c->impl = v ? "native-interp" : "host-syscall";
+	c->v = v;
+	c->kind = kind;
+	c->metric = metric;
+	c->what = what;
+	return c;
+}
+
+/* A per-instruction case: @n instructions of @body, K times per iteration. */
+static void add_delta(const char *name, const struct variant *v,
+		      const struct script_insn *body, u32 n,
+		      struct script_prog *base, const char *metric,
+		      const char *what)
+{
+	struct bcase *c = add_case(name, v, K_DELTA, metric, what);
+
+	c->body = loop_prog(body, n, K);
+	c->base = base;
+	c->k = K * n;
+}
+
+static struct bcase *find_case(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ncases; i++)
+		if (!strcmp(cases[i].name, name))
+			return &cases[i];
+	return NULL;
+}
+
+static long host_getppid(u64 reps)
+{
+	long r = 0;
+
+	while (reps--)
+		r += getppid();
+	return r;
+}
+
+static long host_getpid_raw(u64 reps)
+{
+	long r = 0;
+
+	while (reps--)
+		r += shim_syscall2(__NR_getpid, 0, 0);
+	return r;
+}
+
+/* An unknown system call: entry, ni_syscall, exit */
+#define NR_NONE		1000
+
+static long host_enosys_raw(u64 reps)
+{
+	long r = 0;
+
+	while (reps--)
+		r += shim_syscall2(NR_NONE, 0, 0);
+	return r;
+}
+
+static long host_read_devzero(u64 reps)
+{
+	char c;
+	long r = 0;
+
+	while (reps--)
+		r += read(devzero, &c, 1);
+	return r;
+}
+
+/* Keeps a result the compiler would otherwise drop. */
+static void keep(long v)
+{
+	asm volatile("" : : "r" (v) : "memory");
+}
+
+/* One sample of @c with @reps; *elapsed is the time it took. */
+static double sample(struct bcase *c, u64 reps, u64 *elapsed)
+{
+	struct script_run_ctx ctx;
+	struct script_log log = { };
+	u64 t0, t1, t2;
+	u32 err_pc;
+	u64 i;
+
+	shim_getpid_mode = c->getpid_mode;
+	switch (c->kind) {
+	case K_DELTA:
+		t0 = now_ns();
+		run(c->v, c->body, reps, &ctx);
+		t1 = now_ns();
+		run(c->v, c->base, reps, &ctx);
+		t2 = now_ns();
+		*elapsed = t2 - t0;
+		return ((double)(t1 - t0) - (double)(t2 - t1)) /
+		       ((double)reps * c->k);
+	case K_LOOP:
+		t0 = now_ns();
+		run(c->v, c->body, reps, &ctx);
+		*elapsed = now_ns() - t0;
+		return (double)*elapsed / reps;
+	case K_RUN:
+		t0 = now_ns();
+		for (i = 0; i < reps; i++)
+			run(c->v, c->body, 0, &ctx);
+		*elapsed = now_ns() - t0;
+		return (double)*elapsed / reps;
+	case K_VERIFY:
+		t0 = now_ns();
+		for (i = 0; i < reps; i++)
+			keep(c->v->verify(c->vinsns, c->vlen, &log, &err_pc));
+		*elapsed = now_ns() - t0;
+		return (double)*elapsed / ((double)reps * c->vlen);
+	case K_HOST:
+		if (c->wall) {
+			t0 = wall_ns();
+			keep(c->host(reps));
+			*elapsed = wall_ns() - t0;
+		} else {
+			t0 = now_ns();
+			keep(c->host(reps));
+			*elapsed = now_ns() - t0;
+		}
+		return (double)*elapsed / reps;
+	}
+	return 0;
+}
+
+/* Reps such that a sample takes about @target_ns; warms the case up. */
+static void calibrate(struct bcase *c, u64 target_ns)
+{
+	u64 reps = 4, elapsed;
+
+	for (;;) {
+		sample(c, reps, &elapsed);
+		if (elapsed >= target_ns || reps >= (1ULL << 34))
+			break;
+		if (elapsed < target_ns / 64)
+			reps *= 16;
+		else
+			reps = reps * 1.1 * target_ns / (elapsed ? elapsed : 1) + 1;
+	}
+	c->reps = reps;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void stats(const double *s, unsigned int n, double *mn, double *med,
+		  double *mx)
+{
+	double *t = malloc(n * sizeof(*t));
+
+	memcpy(t, s, n * sizeof(*t));
+	qsort(t, n, sizeof(*t), cmp_double);
+	*mn = t[0];
+	*mx = t[n - 1];
+	*med = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	free(t);
+}
+
+/* Self-test: the shimmed kernel code behaves as the kernel's */
+
+static unsigned int checks;
+
+#define CHECK(cond, ...) do {						\
+	checks++;							\
+	if (!(cond))							\
+		die("selftest: " __VA_ARGS__);				\
+} while (0)
+
+static void selftest(const struct variant *v)
+{
+	static const struct script_insn alu[] = {
+		SCRIPT_ALU64_IMM(SCRIPT_ADD, SCRIPT_REG_8, 1),
+	};
+	struct script_insn ld[] = {
+		SCRIPT_LDX_MEM(SCRIPT_DW, SCRIPT_REG_0, SCRIPT_REG_1, 0),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct script_insn st[] = {
+		SCRIPT_MOV64_IMM(SCRIPT_REG_0, 0),
+		SCRIPT_STX_MEM(SCRIPT_B, SCRIPT_REG_1, SCRIPT_REG_0, 0),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct script_insn pid[] = {
+		SCRIPT_CALL_OP(SCRIPT_OP_GETPID),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct script_insn bad[] = {
+		SCRIPT_MOV64_REG(SCRIPT_REG_0, SCRIPT_REG_6),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct script_prog *loop = loop_prog(alu, 1, 4);
+	struct script_prog *pld = prog_of(ld, 2), *pst = prog_of(st, 3);
+	struct script_prog *ppid = prog_of(pid, 2);
+	struct script_state state = { };
+	struct script_run_ctx ctx;
+	char logbuf[256];
+	struct script_log log = { .buf = logbuf, .size = sizeof(logbuf),
+				  .level = SCRIPT_LOG_ERROR };
+	u64 word = 0x1122334455667788ULL;
+	u32 err_pc;
+	int err;
+
+	err = run(v, loop, 10, &ctx);
+	CHECK(!err && ctx.retval == 10 &&
+	      ctx.steps == LOOP_PROLOGUE + 10 * (4 + 2) + LOOP_EPILOGUE,
+	      "%s: loop: err %d r0 %llu steps %llu", v->name, err, ctx.retval,
+	      ctx.steps);
+
+	err = run(v, pld, (uintptr_t)&word, &ctx);
+	CHECK(!err && ctx.retval == word, "%s: load", v->name);
+	err = run(v, pld, 8, &ctx);
+	CHECK(err == -EFAULT && ctx.pc == 0, "%s: load from 8: %d", v->name, err);
+	err = run(v, pld, 0x00007ffffffff000ULL + 4096 /* past USER_PTR_MAX */, &ctx);
+	CHECK(err == -EFAULT, "%s: load above the user range: %d", v->name, err);
+	err = run(v, pst, (uintptr_t)&word, &ctx);
+	CHECK(!err && word == 0x1122334455667700ULL, "%s: store", v->name);
+	err = run(v, pst, 1ULL << 63, &ctx);
+	CHECK(err == -EFAULT && ctx.pc == 1, "%s: store to a kernel address: %d",
+	      v->name, err);
+
+	shim_getpid_mode = SHIM_GETPID_HOST;
+	err = run(v, ppid, 0, &ctx);
+	CHECK(!err && ctx.retval == (u64)getpid(), "%s: getpid op", v->name);
+	shim_getpid_mode = SHIM_GETPID_NULL;
+
+	/* A signal at a back edge: -EINTR with no state area ... */
+	shim_set_sigpending(true);
+	err = run(v, loop, 10, &ctx);
+	CHECK(err == -EINTR, "%s: signal: %d", v->name, err);
+	/* ... parked in one, then continued to the same end */
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.args[0] = 10;
+	ctx.stack_lo = (uintptr_t)script_stack;
+	ctx.stack_hi = ctx.stack_lo + STACK_SIZE;
+	ctx.ustate = &state;
+	err = v->run(loop, &ctx);
+	CHECK(err == -ERESTARTSYS && state.status == SCRIPT_STATE_PARKED,
+	      "%s: park: %d", v->name, err);
+	shim_set_sigpending(false);
+	err = v->run(loop, &ctx);
+	CHECK(!err && ctx.retval == 10 && state.status == SCRIPT_STATE_NONE,
+	      "%s: continue: %d", v->name, err);
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.args[0] = 10;
+	ctx.max_steps = 20;
+	ctx.stack_lo = (uintptr_t)script_stack;
+	ctx.stack_hi = ctx.stack_lo + STACK_SIZE;
+	err = v->run(loop, &ctx);
+	CHECK(err == -ETIME && ctx.steps == 20, "%s: budget: %d", v->name, err);
+
+	err = v->verify(bad, 2, &log, &err_pc);
+	CHECK(err == -EINVAL && err_pc == 0 &&
+	      !strcmp(logbuf, "insn 0: r6 is read before it is written on some path\n"),
+	      "%s: verifier log: %d \"%s\"", v->name, err, logbuf);
+
+	free(loop);
+	free(pld);
+	free(pst);
+	free(ppid);
+}
+
+/* The cases */
+
+static const struct script_insn alu[] = {
+	SCRIPT_ALU64_IMM(SCRIPT_ADD, SCRIPT_REG_8, 1),
+};
+
+static const struct script_insn mix[] = {
+	SCRIPT_ALU64_IMM(SCRIPT_ADD, SCRIPT_REG_8, 1),
+	SCRIPT_ALU64_REG(SCRIPT_XOR, SCRIPT_REG_0, SCRIPT_REG_8),
+	SCRIPT_ALU64_IMM(SCRIPT_LSH, SCRIPT_REG_0, 3),
+	SCRIPT_ALU64_REG(SCRIPT_AND, SCRIPT_REG_0, SCRIPT_REG_9),
+	SCRIPT_MOV64_REG(SCRIPT_REG_0, SCRIPT_REG_8),
+	SCRIPT_ALU64_IMM(SCRIPT_SUB, SCRIPT_REG_0, 5),
+	SCRIPT_ALU32_REG(SCRIPT_OR, SCRIPT_REG_0, SCRIPT_REG_9),
+	SCRIPT_ALU64_IMM(SCRIPT_RSH, SCRIPT_REG_0, 1),
+};
+
+static const struct script_insn br[] = {
+	SCRIPT_JMP_REG(SCRIPT_JEQ, SCRIPT_REG_6, SCRIPT_REG_6, 0),
+};
+
+static const struct script_insn ldx[] = {
+	SCRIPT_LDX_MEM(SCRIPT_DW, SCRIPT_REG_0, SCRIPT_REG_10, -8),
+};
+
+static const struct script_insn stx[] = {
+	SCRIPT_STX_MEM(SCRIPT_DW, SCRIPT_REG_10, SCRIPT_REG_6, -8),
+};
+
+static const struct script_insn call[] = {
+	SCRIPT_CALL_REL(0),
+};
+
+static const struct script_insn op[] = {
+	SCRIPT_CALL_OP(SCRIPT_OP_GETPID),
+};
+
+static const struct script_insn empty[] = {
+	SCRIPT_MOV64_IMM(SCRIPT_REG_0, 0),
+	SCRIPT_EXIT_INSN(),
+};
+
+static const u32 vsizes[] = { 1024, 8192, 65536 };
+static const char *const vnames[] = { "verify_1k", "verify_8k", "verify_64k" };
+
+static void add_variant_cases(const struct variant *v)
+{
+	struct script_prog *base = loop_prog(NULL, 0, 0);
+	struct bcase *c;
+	unsigned int j;
+
+	add_delta("alu64_add_imm", v, alu, ARRAY_SIZE(alu), base,
+		  "ns_per_insn", "ALU64 add imm");
+	add_delta("alu_mix8", v, mix, ARRAY_SIZE(mix), base,
+		  "ns_per_insn", "8 ALU opcodes in turn");
+	add_delta("jmp_taken", v, br, ARRAY_SIZE(br), base,
+		  "ns_per_branch", "taken forward jeq");
+	add_delta("ldx_dw", v, ldx, ARRAY_SIZE(ldx), base,
+		  "ns_per_load", "checked 8-byte load");
+	add_delta("stx_dw", v, stx, ARRAY_SIZE(stx), base,
+		  "ns_per_store", "checked 8-byte store");
+	add_delta("subprog_call", v, call, ARRAY_SIZE(call), base,
+		  "ns_per_call", "call + exit of a subprogram");
+	add_delta("op_dispatch_null", v, op, ARRAY_SIZE(op), base,
+		  "ns_per_op", "op call, null getpid body");
+
+	c = add_case("loop_iter", v, K_LOOP, "ns_per_iteration",
+		     "add + back-edge jlt (a yield point)");
+	c->body = base;
+	c = add_case("chain_getpid_null", v, K_LOOP, "ns_per_op",
+		     "getpid op + 2 loop insns, null body");
+	c->body = loop_prog(op, 1, 1);
+	c = add_case("chain_getpid_host", v, K_LOOP, "ns_per_op",
+		     "getpid op + 2 loop insns, host getpid(2) body");
+	c->body = loop_prog(op, 1, 1);
+	c->getpid_mode = SHIM_GETPID_HOST;
+	c = add_case("run_empty", v, K_RUN, "ns_per_run",
+		     "script_run() of r0 = 0; exit");
+	c->body = prog_of(empty, ARRAY_SIZE(empty));
+
+	for (j = 0; j < ARRAY_SIZE(vsizes); j++) {
+		struct script_log log = { };
+		u32 err_pc;
+
+		c = add_case(vnames[j], v, K_VERIFY, "ns_per_insn",
+			     "script_verify() per instruction");
+		c->vinsns = verifier_prog(vsizes[j]);
+		c->vlen = vsizes[j];
+		if (v->verify(c->vinsns, c->vlen, &log, &err_pc))
+			die("verifier program of %u rejected at %u", c->vlen,
+			    err_pc);
+	}
+
+	/* Each program runs once, to its expected end, before it is timed. */
+	for (j = 0; j < ncases; j++) {
+		c = &cases[j];
+		if (c->v != v || !c->body || c->kind == K_RUN)
+			continue;
+		shim_getpid_mode = c->getpid_mode;
+		run_ok(v, c->body, 3);
+	}
+	shim_getpid_mode = SHIM_GETPID_NULL;
+}
+
+static void add_host_cases(void)
+{
+	struct bcase *c;
+
+	c = add_case("getppid", NULL, K_HOST, "ns_per_call",
+		     "getppid() through the C library");
+	c->host = host_getppid;
+	c = add_case("getppid_wallclock", NULL, K_HOST, "ns_per_call",
+		     "getppid(), wall clock: with this machine's contention");
+	c->host = host_getppid;
+	c->wall = true;
+	c = add_case("getpid_raw", NULL, K_HOST, "ns_per_call",
+		     "getpid as a bare syscall instruction");
+	c->host = host_getpid_raw;
+	c = add_case("enosys_raw", NULL, K_HOST, "ns_per_call",
+		     "unknown syscall 1000: entry + exit, no body");
+	c->host = host_enosys_raw;
+	c = add_case("read_devzero_1b", NULL, K_HOST, "ns_per_call",
+		     "read() of 1 byte of /dev/zero");
+	c->host = host_read_devzero;
+}
+
+static void filter_cases(const char *filter)
+{
+	unsigned int i, j;
+
+	for (i = j = 0; i < ncases; i++)
+		if (strstr(cases[i].name, filter))
+			cases[j++] = cases[i];
+	ncases = j;
+	if (!ncases)
+		die("no case matches %s", filter);
+}
+
+/* Calibrate every case, then sample each once per run, interleaved. */
+static void measure(unsigned int runs, unsigned int sample_ms)
+{
+	unsigned int i, r;
+	u64 elapsed;
+
+	for (i = 0; i < ncases; i++) {
+		cases[i].samples = calloc(runs, sizeof(double));
+		if (!cases[i].samples)
+			die("out of memory");
+		calibrate(&cases[i], sample_ms * 1000000ULL);
+	}
+	for (r = 0; r < runs; r++) {
+		for (i = 0; i < ncases; i++) {
+			struct bcase *c = &cases[(i + r * 5) % ncases];
+
+			c->samples[r] = sample(c, c->reps, &elapsed);
+		}
+	}
+	shim_getpid_mode = SHIM_GETPID_NULL;
+	for (i = 0; i < ncases; i++)
+		stats(cases[i].samples, runs, &cases[i].min, &cases[i].median,
+		      &cases[i].max);
+}
+
+/* Output */
+
+static FILE *json;
+static bool json_first = true;
+
+static void json_row(const char *cas, const char *impl, const char *metric,
+		     unsigned int runs, double mn, double med, double mx,
+		     const char *extra)
+{
+	fprintf(json, "%s\n  {\"bench\": \"native\", \"case\": \"%s\", \"impl\": \"%s\", ",
+		json_first ? "" : ",", cas, impl);
+	fprintf(json, "\"metric\": \"%s\", \"unit\": \"ns\", \"runs\": %u, ",
+		metric, runs);
+	fprintf(json, "\"min\": %.3f, \"median\": %.3f, \"max\": %.3f%s}",
+		mn, med, mx, extra ? extra : "");
+	json_first = false;
+}
+
+static void print_row(const char *name, const char *metric, double mn,
+		      double med, double mx, const char *what)
+{
+	printf("%-30s %-16s %8.2f %8.2f %8.2f  %s\n", name, metric, mn, med,
+	       mx, what);
+}
+
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (fgets(buf, size, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+static void cpu_model(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256], *p;
+
+	snprintf(buf, size, "?");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10))
+			continue;
+		p = strchr(line, ':');
+		if (p) {
+			snprintf(buf, size, "%s", p + 2);
+			buf[strcspn(buf, "\n")] = 0;
+		}
+		break;
+	}
+	fclose(f);
+}
+
+static void report_header(unsigned int runs, unsigned int sample_ms)
+{
+	char cpu[128], load[128], spectre[160], its[160];
+	struct utsname uts;
+	unsigned int i;
+
+	uname(&uts);
+	cpu_model(cpu, sizeof(cpu));
+	read_line("/proc/loadavg", load, sizeof(load));
+	read_line("/sys/devices/system/cpu/vulnerabilities/spectre_v2",
+		  spectre, sizeof(spectre));
+	read_line("/sys/devices/system/cpu/vulnerabilities/indirect_target_selection",
+		  its, sizeof(its));
+	printf("script(2) native projection: kernel/script built in user space (bench/native)\n");
+	printf("host: %s %s, %s\n", uts.sysname, uts.release, cpu);
+	printf("host mitigations: spectre_v2: %s; its: %s\n", spectre, its);
+	for (i = 0; i < NVARIANTS; i++)
+		printf("variant %-9s %s\n", variants[i].name, variants[i].what);
+	printf("load average: %s; %u interleaved runs of ~%u ms (thread CPU time) per case\n\n",
+	       load, runs, sample_ms);
+	printf("%-30s %-16s %8s %8s %8s\n", "case", "metric (ns)", "min",
+	       "median", "max");
+}
+
+/*
+ * The projection, per variant and run by run: the native chain with a
+ * null getpid body plus the host's getpid less its ENOSYS call (the body
+ * of getpid with no user/kernel transition), a negative difference taken
+ * as 0.  Compared with the host's getppid(), the target being 0.3x.
+ */
+static void report_projection(unsigned int runs)
+{
+	struct bcase *gp = find_case("getpid_raw");
+	struct bcase *ns = find_case("enosys_raw");
+	struct bcase *pp = find_case("getppid");
+	double body[runs], proj[runs], mn, med, mx, ratio, ratio_gp;
+	char name[64], extra[512];
+	struct bcase *ch, *chh;
+	unsigned int i, r;
+	int n;
+
+	if (!gp || !ns || !pp)
+		return;		/* --filter left them out */
+	for (r = 0; r < runs; r++)
+		body[r] = gp->samples[r] - ns->samples[r];
+	stats(body, runs, &mn, &med, &mx);
+	json_row("getpid_body_estimate", "host-syscall", "ns_per_call", runs,
+		 mn, med, mx, ", \"derived\": \"getpid_raw - enosys_raw, run by run\"");
+	print_row("getpid_body_estimate", "ns_per_call", mn, med, mx,
+		  "getpid_raw - enosys_raw: getpid's in-kernel body");
+
+	printf("\nPROJECTION, not a measurement of script(2) in a kernel:\n");
+	printf("one getpid op of a chain in one script(2) call = chain_getpid_null\n");
+	printf("(interpreter, op dispatch, 2 loop insns; native) + getpid_body_estimate (host)\n");
+	for (i = 0; i < NVARIANTS; i++) {
+		const struct variant *v = &variants[i];
+
+		snprintf(name, sizeof(name), "chain_getpid_null/%s", v->name);
+		ch = find_case(name);
+		snprintf(name, sizeof(name), "chain_getpid_host/%s", v->name);
+		chh = find_case(name);
+		if (!ch)
+			continue;
+		for (r = 0; r < runs; r++)
+			proj[r] = ch->samples[r] + max(body[r], 0.0);
+		stats(proj, runs, &mn, &med, &mx);
+		ratio = med / pp->median;
+		ratio_gp = med / gp->median;
+		n = snprintf(extra, sizeof(extra),
+			     ", \"projection\": true, \"basis\": \"chain_getpid_null/%s + max(0, getpid_raw - enosys_raw), run by run\"",
+			     v->name);
+		snprintf(extra + n, sizeof(extra) - n,
+			 ", \"host_getppid_median_ns\": %.3f, \"ratio_to_getppid\": %.4f, \"ratio_to_getpid_raw\": %.4f, \"target_ratio\": 0.3, \"meets_target\": %s",
+			 pp->median, ratio, ratio_gp, ratio <= 0.3 ? "true" : "false");
+		snprintf(name, sizeof(name), "projection_getpid_chain/%s", v->name);
+		json_row(name, "native-interp", "projected_ns_per_op", runs, mn,
+			 med, mx, extra);
+		fprintf(stdout,
+			"  %-9s %6.1f ns/op (%.1f..%.1f) = %.2fx getppid (%.1f ns), %.2fx raw getpid",
+			v->name, med, mn, mx, ratio, pp->median, ratio_gp);
+		printf(": target 0.3x %s\n", ratio <= 0.3 ? "met" : "NOT met");
+		if (chh)
+			fprintf(stdout,
+				"  %-9s cross-check: chain_getpid_host - getpid_raw = %.1f ns (chain_getpid_null %.1f)\n",
+				"", chh->median - gp->median, ch->median);
+	}
+}
+
+static void bad_args(void)
+{
+	fprintf(stderr,
+		"native_bench [--runs N>=5] [--sample-ms MS] [--json FILE] [--filter SUBSTR]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int runs = 7, sample_ms = 15, i;
+	const char *path = "native-results.json", *filter = NULL;
+	u64 t_start = wall_ns();
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		const char *arg = argv[i], *val = argv[i + 1];
+
+		if (!val)
+			bad_args();
+		else if (!strcmp(arg, "--runs"))
+			runs = atoi(val);
+		else if (!strcmp(arg, "--sample-ms"))
+			sample_ms = atoi(val);
+		else if (!strcmp(arg, "--json"))
+			path = val;
+		else if (!strcmp(arg, "--filter"))
+			filter = val;
+		else
+			bad_args();
+		i++;
+	}
+	if (runs < 5 || !sample_ms)
+		bad_args();
+
+	/* The verifier's arrays from a warm heap, as from a warm slab. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	shim_task_init(getpid());
+	shim_install_fault_handler();
+	devzero = open("/dev/zero", O_RDONLY);
+	if (devzero < 0)
+		die("/dev/zero: %s", strerror(errno));
+
+	for (i = 0; i < NVARIANTS; i++)
+		selftest(&variants[i]);
+	if (shim_warnings)
+		die("selftest: %lu kernel warnings", shim_warnings);
+	printf("selftest: %u checks passed (%lu user-access faults fixed up)\n",
+	       checks, shim_fixups);
+
+	for (i = 0; i < NVARIANTS; i++)
+		add_variant_cases(&variants[i]);
+	add_host_cases();
+	if (filter)
+		filter_cases(filter);
+
+	measure(runs, sample_ms);
+
+	json = fopen(path, "w");
+	if (!json)
+		die("%s: %s", path, strerror(errno));
+	fprintf(json, "[");
+	report_header(runs, sample_ms);
+	for (i = 0; i < ncases; i++) {
+		struct bcase *c = &cases[i];
+
+		json_row(c->name, c->impl, c->metric, runs, c->min, c->median,
+			 c->max, NULL);
+		print_row(c->name, c->metric, c->min, c->median, c->max, c->what);
+	}
+	report_projection(runs);
+	fprintf(json, "\n]\n");
+	if (fclose(json))
+		die("%s: %s", path, strerror(errno));
+	printf("\nwrote %s (%.1f s)\n", path, (wall_ns() - t_start) / 1e9);
+	return 0;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel functions the script(2) objects call, built with the same flags
+ * as they are (retpolines, return thunks, no jump tables, ...).  Each is
+ * the kernel's code path for the case the benchmark takes, or a stub for
+ * a case it never takes (a seccomp filter, RCU Tasks Trace work).
+ */
+
+#include <linux/kernel.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/restart_block.h>
+#include <linux/seccomp.h>
+#include <linux/syscalls.h>
+#include <linux/uaccess.h>
+
+#include "native_kshim.h"
+
+/* kernel/sched/core.c, with PREEMPT_RCU: should_resched(0) and done */
+int __sched __cond_resched(void)
+{
+	if (unlikely(READ_ONCE(shim_preempt_count) == 0)) {
+		/* preempt_schedule_common(): never, nothing asks for it */
+		return 1;
+	}
+	return 0;
+}
+
+/* No filter is installed: SYSCALL_WORK_SECCOMP is never set. */
+int __seccomp_filter_syscall(int nr, const u64 args[6], long *ret)
+{
+	WARN_ON_ONCE(1);
+	return 0;
+}
+
+u8 rcu_trc_cmpxchg_need_qs(struct task_struct *t, u8 old, u8 new)
+{
+	WARN_ON_ONCE(1);
+	return old;
+}
+
+void rcu_tasks_trace_qs_blkd(struct task_struct *t)
+{
+	WARN_ON_ONCE(1);
+}
+
+/*
+ * kernel/pid.c: rcu_read_lock(), the task's struct pid, its number in the
+ * caller's namespace.  The null mode reads a number from the task, the
+ * host mode is the host's getpid(2): entry, that same body, exit.
+ */
+pid_t __task_pid_nr_ns(struct task_struct *task, enum pid_type type,
+		       struct pid_namespace *ns)
+{
+	if (READ_ONCE(shim_getpid_mode) == SHIM_GETPID_HOST)
+		return shim_syscall2(__NR_getpid, 0, 0);
+	return READ_ONCE(task->tgid);
+}
+
+long ksys_clock_gettime(clockid_t which_clock,
+			struct __kernel_timespec __user *tp)
+{
+	return shim_syscall2(__NR_clock_gettime, which_clock, (long)tp);
+}
+
+long ksys_nanosleep(struct __kernel_timespec __user *rqtp,
+		    struct __kernel_timespec __user *rmtp)
+{
+	return shim_syscall2(__NR_nanosleep, (long)rqtp, (long)rmtp);
+}
+
+long do_no_restart_syscall(struct restart_block *param)
+{
+	return -EINTR;
+}
+
+/*
+ * arch/x86/include/asm/uaccess_64.h: copy_user_generic() with FSRM, a
+ * "rep movsb" whose fault resumes after it with the bytes not copied in
+ * %rcx (the exception-table entry the SIGSEGV handler follows).
+ */
+static __always_inline unsigned long
+copy_user_generic(void *to, const void *from, unsigned long len)
+{
+	asm volatile("1:\n\t"
+		     "rep movsb\n"
+		     "2:\n"
+		     ".pushsection __shim_extable, \"a\"\n\t"
+		     ".balign 8\n\t"
+		     ".quad 1b, 2b\n"
+		     ".popsection\n"
+		     : "+c" (len), "+D" (to), "+S" (from), ASM_CALL_CONSTRAINT
+		     : : "memory", "rax");
+	return len;
+}
+
+static inline bool valid_user_address(unsigned long addr)
+{
+	return addr <= SHIM_USER_PTR_MAX;
+}
+
+/* uaccess_64.h: __access_ok() */
+static inline bool access_ok(const void __user *ptr, unsigned long size)
+{
+	unsigned long sum = size + (unsigned long)ptr;
+
+	return valid_user_address(sum) && sum >= (unsigned long)ptr;
+}
+
+/* uaccess_64.h: mask_user_address() */
+static inline void __user *mask_user_address(const void __user *ptr)
+{
+	void __user *ret;
+
+	asm("cmp %1,%0\n\t"
+	    "cmova %1,%0"
+	    : "=r" (ret)
+	    : "r" (SHIM_USER_PTR_MAX), "0" (ptr));
+	return ret;
+}
+
+/* lib/usercopy.c and include/linux/uaccess.h: _inline_copy_from_user() */
+unsigned long _copy_from_user(void *to, const void __user *from,
+			      unsigned long n)
+{
+	unsigned long res;
+
+	from = mask_user_address(from);
+	res = copy_user_generic(to, (__force const void *)from, n);
+	if (likely(!res))
+		return 0;
+	memset(to + (n - res), 0, res);
+	return res;
+}
+
+/* _inline_copy_to_user() */
+unsigned long _copy_to_user(void __user *to, const void *from,
+			    unsigned long n)
+{
+	if (access_ok(to, n))
+		n = copy_user_generic((__force void *)to, from, n);
+	return n;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the native build's kernel-side shims (built with the kernel's
+ * flags) and its user-side harness share.
+ */
+#ifndef _NATIVE_KSHIM_H
+#define _NATIVE_KSHIM_H
+
+#include <linux/sched.h>
+#include <linux/unistd.h>
+
+/* SHIM_GETPID_*: what __task_pid_nr_ns() does, so what the getpid op is */
+#define SHIM_GETPID_NULL	0	/* the task's tgid: a null op */
+#define SHIM_GETPID_HOST	1	/* the host's getpid(2) */
+extern int shim_getpid_mode;
+
+/* x86 per-CPU preempt_count: PREEMPT_NEED_RESCHED (inverted) when idle */
+#define SHIM_PREEMPT_NEED_RESCHED	0x80000000u
+extern unsigned int shim_preempt_count;
+
+/* A system call on the host, as the libc-free "syscall" instruction. */
+static __always_inline long shim_syscall2(long nr, long a, long b)
+{
+	long ret;
+
+	asm volatile("syscall"
+		     : "=a" (ret)
+		     : "0" (nr), "D" (a), "S" (b)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+static __always_inline long shim_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("syscall"
+		     : "=a" (ret)
+		     : "0" (nr), "D" (a), "S" (b), "d" (c)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* native_shim.c */
+extern unsigned long shim_warnings, shim_fixups;
+void shim_task_init(pid_t tgid);
+void shim_set_sigpending(bool on);
+void shim_install_fault_handler(void);
+
+/* An entry of __shim_extable (native_uaccess.S, native_kshim.c) */
+struct shim_extable_entry {
+	uintptr_t insn;
+	uintptr_t fixup;
+};
+
+/* The linker's bounds of the section the uaccess code fills. */
+extern const struct shim_extable_entry __start___shim_extable[];
+extern const struct shim_extable_entry __stop___shim_extable[];
+
+/* The two variants of kernel/script (Makefile): their entry points. */
+struct script_prog;
+struct script_run_ctx;
+struct script_insn;
+struct script_log;
+
+int script_run_retpoline(const struct script_prog *prog,
+			 struct script_run_ctx *ctx);
+int script_verify_retpoline(const struct script_insn *insns, u32 len,
+			    struct script_log *log, u32 *err_pc);
+int script_run_plain(const struct script_prog *prog,
+		     struct script_run_ctx *ctx);
+int script_verify_plain(const struct script_insn *insns, u32 len,
+			struct script_log *log, u32 *err_pc);
+
+#endif /* _NATIVE_KSHIM_H */
