@@ -92,7 +92,8 @@ enum httpd_phase {
  * @remaining: bytes of the file still to send
  * @deadline: CLOCK_MONOTONIC milliseconds after which the connection
  *	times out in its phase
- * @in: user address of the request buffer, %HTTPD_IN_SIZE bytes
+ * @in: user address of the request buffer, %HTTPD_IN_SIZE bytes,
+ *	4-byte aligned (the script loads its first 4 bytes as one word)
  * @out: user address of the response header buffer, %HTTPD_OUT_SIZE
  *	bytes
  */
