@@ -370,6 +370,8 @@ static int script_park(struct script_run_ctx *ctx, struct script_state *st)
 	 * Frames no call in progress wrote, and the padding of those that
 	 * one did, are zero in the saved state.
 	 */
+	if (WARN_ON_ONCE(st->depth > SCRIPT_MAX_CALL_DEPTH))
+		return -EINVAL;
 	for (i = 0; i < st->depth; i++)
 		st->frames[i].__pad = 0;
 	memset(&st->frames[st->depth], 0,

@@ -254,7 +254,8 @@ struct script_frame {
  * @__pad: must be 0.
  * @steps: instructions executed so far; the step budget counts them.
  * @regs: r0 to r10.
- * @frames: the state of the @depth callers, outermost first.
+ * @frames: the state of the @depth callers, outermost first; the frames
+ *	past them are zero in a state the kernel saved.
  */
 struct script_state {
 	__u32			status;
