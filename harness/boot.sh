@@ -13,8 +13,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 # KVM is not used: nested guests hang here; TCG always works.
 qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2 -m 1G
-      -nographic -no-reboot -kernel "$kernel" -initrd "$initrd"
-      -netdev user,id=net0 -device e1000,netdev=net0)
+      -no-reboot -kernel "$kernel" -initrd "$initrd"
+      -device e1000,netdev=net0)
 append="console=ttyS0 panic=-1 oops=panic scripttimeout=300"
 
 mkdir -p "$(dirname "$log")"
@@ -22,21 +22,20 @@ if [ "$mode" = run ]; then
 	# The host's PORT reaches the guest's web server on port 80.  The
 	# serial console is on stdio with signals on: Ctrl-C ends QEMU.
 	port=${PORT:-8080}
-	run=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2 -m 1G
-	     -display none -no-reboot -kernel "$kernel" -initrd "$initrd"
-	     -chardev stdio,id=con,signal=on -serial chardev:con -monitor none
-	     -netdev "user,id=net0,hostfwd=tcp::$port-:80"
-	     -device e1000,netdev=net0)
 	echo "Booting; the site will be at http://localhost:$port/"
 	echo "'exit' in the shell or Ctrl-C ends QEMU."
-	"${run[@]}" -append "$append quiet scriptmode=shell scriptport=$port" 2>&1 |
+	"${qemu[@]}" -display none -monitor none \
+		-chardev stdio,id=con,signal=on -serial chardev:con \
+		-netdev "user,id=net0,hostfwd=tcp::$port-:80" \
+		-append "$append quiet scriptmode=shell scriptport=$port" 2>&1 |
 		tee "$log"
 	exit "${PIPESTATUS[0]}"
 fi
 
 echo "  BOOT    QEMU TCG, timeout ${timeout}s (console: $log)"
 start=$(date +%s)
-timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" </dev/null \
+timeout -k 10 "$timeout" "${qemu[@]}" -nographic -netdev user,id=net0 \
+	-append "$append" </dev/null \
 	>"$log" 2>&1
 rc=$?
 secs=$(( $(date +%s) - start ))
