@@ -335,10 +335,8 @@ static int script_start(const struct script_prog *prog,
 		return -EFAULT;
 	if (status == SCRIPT_STATE_NONE) {
 		/* The frames are written by the calls that use them. */
-		memset(st, 0, offsetof(struct script_state, regs));
-		st->regs[SCRIPT_REG_0] = 0;
+		memset(st, 0, offsetof(struct script_state, frames));
 		memcpy(&st->regs[SCRIPT_REG_1], ctx->args, sizeof(ctx->args));
-		memset(&st->regs[SCRIPT_REG_6], 0, 4 * sizeof(u64));
 		st->regs[SCRIPT_REG_10] = ctx->stack_hi;
 		return 0;
 	}
