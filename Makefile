@@ -5,6 +5,7 @@
 #
 #   make check           build, boot, run KUnit and the kselftests
 #   make check DEBUG=1   the same on a KASAN/UBSAN/lockdep/kmemleak kernel
+#   make check TESTS="deferred_test audit_test"  only those kselftests
 #   make run [PORT=8080] boot with the static web server of tools/lib/script
 #                        serving its site on http://localhost:PORT/, and an
 #                        interactive shell on the serial console
@@ -17,6 +18,9 @@
 # objects, initramfs and logs live under $(BUILD), which git ignores.
 
 SHELL		:= /bin/bash
+empty		:=
+space		:= $(empty) $(empty)
+comma		:= ,
 .SHELLFLAGS	:= -eu -o pipefail -c
 # Our command-line variables (DEBUG=1, ...) are not for kbuild.
 MAKEOVERRIDES	:=
@@ -147,8 +151,11 @@ selftests: kernel lib
 initramfs: selftests
 	@$(TOP)/harness/initramfs.sh $(TREE) $(OUT) $(INITRD)
 
+# TESTS="a_test b_test" runs only those; APPEND="VAR=value ..." adds
+# kernel parameters, which reach the tests as environment variables.
 check: libtest kernel initramfs
-	@$(TOP)/harness/boot.sh check $(KERNEL) $(INITRD) $(LOG) $(TIMEOUT)
+	@SCRIPT_APPEND="$(if $(TESTS),scripttests=$(subst $(space),$(comma),$(strip $(TESTS)))) $(APPEND)" \
+		$(TOP)/harness/boot.sh check $(KERNEL) $(INITRD) $(LOG) $(TIMEOUT)
 
 run: kernel initramfs
 	@PORT=$(PORT) $(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0

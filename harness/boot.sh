@@ -15,7 +15,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2 -m 1G
       -no-reboot -kernel "$kernel" -initrd "$initrd"
       -device e1000,netdev=net0)
-append="console=ttyS0 panic=-1 oops=panic scripttimeout=300"
+# SCRIPT_APPEND: more kernel parameters, such as make check's TESTS.
+append="console=ttyS0 panic=-1 oops=panic scripttimeout=300 ${SCRIPT_APPEND:-}"
 
 mkdir -p "$(dirname "$log")"
 if [ "$mode" = run ]; then
