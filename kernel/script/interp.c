@@ -8,10 +8,13 @@
  * verified, so opcodes, registers, jump targets and op ids are valid.
  */
 
+#include <linux/livepatch.h>
 #include <linux/math64.h>
+#include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/swab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "script.h"
@@ -19,10 +22,50 @@
 #define CREATE_TRACE_POINTS
 #include "script_trace.h"
 
+/**
+ * script_work() - the return to user mode's deferred work, for a run
+ *
+ * A run may go on for as long as a userspace loop, but never returns to
+ * user mode, where the kernel does the work it defers for a task, as KVM's
+ * vCPU loop never does (xfer_to_guest_mode_work()).  Without it, every
+ * file an op drops (fput()) would stay open, POSIX CPU timers and
+ * RLIMIT_CPU would never fire, and memory.high would never throttle, until
+ * script(2) returned.  So at each yield point, as KVM does and with the
+ * same helper:
+ *
+ * - TIF_NOTIFY_RESUME: task work queued with TWA_RESUME (the final fput(),
+ *   CPU timers, mntput, NUMA balancing), memory.high and io throttling,
+ *   the released request-key and rseq's CPU id (rseq's critical section
+ *   fixup needs the user registers: there is none inside a system call);
+ * - TIF_NOTIFY_SIGNAL alone, as get_signal() treats it: task work queued
+ *   with TWA_SIGNAL (io_uring's), which need not stop the run.  A
+ *   livepatch transition's fake signal does: it is left pending, and the
+ *   run stops there as for a signal.
+ *
+ * Signals, stops and freezes stop the run, which returns to user mode to
+ * take them; rescheduling and RCU are script_resched()'s.
+ */
+void script_work(void)
+{
+	unsigned long work;
+
+	while ((work = read_thread_flags() & SCRIPT_WORK)) {
+		if (work & _TIF_NOTIFY_RESUME) {
+			resume_user_mode_work(NULL);
+			continue;
+		}
+		if (klp_patch_pending(current))
+			return;
+		clear_notify_signal();
+		if (task_work_pending(current))
+			task_work_run();
+	}
+}
+
 /*
  * A yield point (a backward jump, a call, an op): let others run, report
- * an RCU-Tasks quiescent state as a userspace loop would, and tell whether
- * a signal stops the run here.
+ * an RCU-Tasks quiescent state as a userspace loop would, do the deferred
+ * work, and tell whether a signal stops the run here.
  */
 static bool script_yield(void)
 {
@@ -419,6 +462,7 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	ctx->limit = limit;
 	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
+again:
 	for (;;) {
 		if (IS_ENABLED(CONFIG_DEBUG_SCRIPT) &&
 		    WARN_ON_ONCE(pc >= prog->len)) {
@@ -918,6 +962,12 @@ stop_here:
 park_here:
 	steps--;
 park:
+	/*
+	 * Deferred work alone interrupted an op (TIF_NOTIFY_SIGNAL): it is
+	 * done now, and the run goes on, doing the op again.
+	 */
+	if (!ctx->exit_thread && !script_yield())
+		goto again;
 	st.pc = pc;
 	st.steps = steps;
 	err = script_park(ctx, &st);

@@ -85,15 +85,25 @@ struct script_run_ctx {
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
 
+void script_work(void);
+
+/* The deferred work script_resched() does in place of the return to user mode */
+#define SCRIPT_WORK		(_TIF_NOTIFY_RESUME | _TIF_NOTIFY_SIGNAL)
+
 /*
  * At a yield point: let others run, and report an RCU-Tasks quiescent
  * state, since a run may loop for as long as a userspace loop would and
  * cond_resched() is not one with CONFIG_PREEMPTION.  No trampoline is on
- * the stack of an interpreter loop or an op's loop.
+ * the stack of an interpreter loop or an op's loop.  Then do the work the
+ * kernel defers to the return to user mode, which a run that never
+ * returns would otherwise starve (script_work()): with none pending, one
+ * test of the thread's flags.  Signals are the caller's to check.
  */
 static inline void script_resched(void)
 {
 	cond_resched_tasks_rcu_qs();
+	if (unlikely(read_thread_flags() & SCRIPT_WORK))
+		script_work();
 }
 
 /* Bytes an op moves for one step of the budget. */

@@ -1486,6 +1486,75 @@ TEST_F_TIMEOUT(httpd, concurrent, 120)
 	EXPECT_EQ(CONC, ok);
 }
 
+/* The first number in the /proc file at @path, or -1. */
+static long proc_first(const char *path)
+{
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Every connection the server closes releases its socket, file, inode and
+ * dentry while the server's one script(2) call goes on: after many
+ * connections, the system holds no more of them than before.
+ * $HTTPD_CONNS sets how many (default CONNS).
+ */
+#define CONNS		2000
+#define CONNS_SLACK	64	/* what the rest of the system may hold */
+
+TEST_F_TIMEOUT(httpd, connections_release_their_files, 600)
+{
+	/* Files, inodes and dentries allocated: each socket has one of each. */
+	static const char *const what[] = {
+		"/proc/sys/fs/file-nr",
+		"/proc/sys/fs/inode-nr",
+		"/proc/sys/fs/dentry-state",
+	};
+	const char *env = getenv("HTTPD_CONNS");
+	long n = env ? atol(env) : CONNS, before[3], after[3], i, ok = 0;
+	struct response r;
+	int k;
+
+	/* The first requests warm the caches up. */
+	for (i = 0; i < 8; i++) {
+		r.body = NULL;
+		ASSERT_EQ(0, exchange(self->port, REQH("GET", "/", "Connection: close\r\n"),
+				      &r, false, NULL));
+		response_free(&r);
+	}
+	sleep_ms(100);
+	for (k = 0; k < 3; k++)
+		before[k] = proc_first(what[k]);
+	for (i = 0; i < n; i++) {
+		r.body = NULL;
+		if (!exchange(self->port, REQH("GET", "/", "Connection: close\r\n"),
+			      &r, false, NULL) && r.status == 200)
+			ok++;
+		response_free(&r);
+	}
+	/* The server closes each connection once it has read our FIN. */
+	sleep_ms(500);
+	for (k = 0; k < 3; k++) {
+		after[k] = proc_first(what[k]);
+		TH_LOG("%s: %ld before %ld connections, %ld after", what[k],
+		       before[k], n, after[k]);
+		EXPECT_LE(0, before[k]);
+		EXPECT_GT(before[k] + CONNS_SLACK, after[k]);
+	}
+	EXPECT_EQ(n, ok);
+}
+
 TEST_F(httpd, table_full)
 {
 	static const char *const two[] = { "-w", "1", "-c", "2", NULL };
