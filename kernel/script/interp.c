@@ -303,6 +303,7 @@ static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 	    script_syscall_denied(ctx, op->nr, args, &ret))
 		goto done;
 	ret = op->fn(ctx, args);
+	script_audit_exit(ctx, ret);
 done:
 	trace_script_op(id, op->name, ret);
 	if (unlikely(ctx->exit_thread))

@@ -7,6 +7,7 @@
 #define _KERNEL_SCRIPT_SCRIPT_H
 
 #include <linux/atomic.h>
+#include <linux/audit.h>
 #include <linux/compat.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -69,6 +70,8 @@ int script_verify(const struct script_insn *insns, u32 len,
  * @pc: out: instruction the run stopped at
  * @exit_thread: out: a seccomp filter killed the thread, which script(2)
  *	must exit with SIGSYS once it has released the program
+ * @audited: during an op: audit entered the system call it makes, and
+ *	script_audit_exit() must end it
  */
 struct script_run_ctx {
 	u64 args[5];
@@ -81,6 +84,7 @@ struct script_run_ctx {
 	u64 limit;
 	u32 pc;
 	bool exit_thread;
+	bool audited;
 };
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
@@ -183,7 +187,10 @@ static inline bool script_uaddr_ok(u64 addr)
  * for the call it repeats.  A 32-bit caller of a 64-bit kernel cannot make
  * the native calls the op table names: -EOPNOTSUPP.  A filter that kills
  * the thread sets ctx->exit_thread: the run ends, and script(2) exits the
- * thread once it has released the program.
+ * thread once it has released the program.  A call that may be made is
+ * entered in the caller's audit context as that call (with its own record,
+ * rules and watches, as io_uring audits its requests), which the
+ * interpreter ends with script_audit_exit() when the op returns.
  *
  * Return: true when the call must not be made, its result in *@ret.
  */
@@ -198,12 +205,24 @@ static inline bool script_syscall_denied(struct script_run_ctx *ctx, int nr,
 		return true;
 	}
 	err = seccomp_filter_syscall(nr, args, &r);
-	if (likely(!err))
+	if (likely(!err)) {
+		ctx->audited = audit_inner_syscall_entry(nr, args[0], args[1],
+							 args[2], args[3]);
 		return false;
+	}
 	if (err == SECCOMP_FILTER_EXIT_THREAD)
 		ctx->exit_thread = true;
 	*ret = r;
 	return true;
+}
+
+/* Ends the audit of the system call an op made: @ret is its result. */
+static inline void script_audit_exit(struct script_run_ctx *ctx, s64 ret)
+{
+	if (unlikely(ctx->audited)) {
+		ctx->audited = false;
+		audit_inner_syscall_exit(!IS_ERR_VALUE((long)ret), ret);
+	}
 }
 
 /* ops_fs.c: files */
