@@ -527,11 +527,24 @@ static noinline long absolute_form(const char *t, struct req *r)
 }
 
 /*
- * method_status() - the status for the method, the @sp1 bytes at @buf,
- * other than GET: 0 for HEAD (and @r->head set), 405 for a known method
- * not served, 501 for another token, 400 for no token.
+ * is_head() - whether the method of the request at @buf, @len bytes, is
+ * HEAD: "HEAD" then the SP that ends the method token.  The first thing
+ * known about a request, so that no response to HEAD has a body (RFC 9110
+ * 9.3.2) whatever else is wrong with it, and whichever stage finds it.
  */
-static noinline long method_status(const char *buf, long sp1, struct req *r)
+static inline long is_head(const char *buf, long len)
+{
+	/* The buffer is aligned: one load. */
+	return len > 4 && *(const __u32 *)buf == WORD4('H', 'E', 'A', 'D') &&
+	       buf[4] == ' ';
+}
+
+/*
+ * method_status() - the status for the method, the @sp1 bytes at @buf,
+ * other than GET: 0 for HEAD (which parse_request() found first), 405
+ * for a known method not served, 501 for another token, 400 for no token.
+ */
+static noinline long method_status(const char *buf, long sp1)
 {
 	__u64 key = 0;
 	long i;
@@ -543,7 +556,6 @@ static noinline long method_status(const char *buf, long sp1, struct req *r)
 	case M3('G', 'E', 'T'):
 		return 0;
 	case M4('H', 'E', 'A', 'D'):
-		r->head = 1;
 		return 0;
 	case M4('P', 'O', 'S', 'T'):
 	case M3('P', 'U', 'T'):
@@ -575,8 +587,8 @@ static noinline long method_status(const char *buf, long sp1, struct req *r)
  * bytes of its buffer, and fill @r.
  *
  * Return: 0 for a GET or HEAD (of a target serve() checks), else the
- * status of the error response.  @r->keep and @r->head are valid for 405
- * and 501 too.
+ * status of the error response.  @r->head is valid for every status,
+ * @r->keep for 405 and 501 too.
  */
 static noinline long parse_request(struct httpd_conn *conn, struct req *r)
 {
@@ -586,6 +598,11 @@ static noinline long parse_request(struct httpd_conn *conn, struct req *r)
 	unsigned long long clen;
 	char ch;
 
+	/* The buffer is aligned: one load tells the common method. */
+	get = *(const __u32 *)buf == WORD4('G', 'E', 'T', ' ');
+	/* Before any error: a response to HEAD has no body. */
+	if (!get)
+		r->head = is_head(buf, len);
 	/* A NUL anywhere is no HTTP, and would cut the path short. */
 	if (script_memchr(buf, 0, len) >= 0)
 		return 400;
@@ -596,8 +613,6 @@ static noinline long parse_request(struct httpd_conn *conn, struct req *r)
 	le--;
 	if (script_memchr(buf, '\r', le) >= 0)
 		return 400;
-	/* The buffer is aligned: one load tells the common method. */
-	get = *(const __u32 *)buf == WORD4('G', 'E', 'T', ' ');
 	sp1 = 3;
 	if (!get) {
 		sp1 = script_memchr(buf, ' ', le);
@@ -682,7 +697,7 @@ static noinline long parse_request(struct httpd_conn *conn, struct req *r)
 	/* serve() checks the target's form */
 	if (get)
 		return 0;
-	return method_status(buf, sp1, r);
+	return method_status(buf, sp1);
 }
 
 /* The status for openat2()'s error @err. */
@@ -1002,7 +1017,8 @@ static void process_request(struct httpd_ctl *c, struct httpd_conn *conn)
 
 /*
  * An error without a request to answer (431, 408): answer it, then close,
- * taking what the buffer holds as the request.
+ * taking what the buffer holds as the request, and as a HEAD when it
+ * starts as one.
  */
 static noinline void fail_request(struct httpd_ctl *c, struct httpd_conn *conn,
 				  long status)
@@ -1012,6 +1028,7 @@ static noinline void fail_request(struct httpd_ctl *c, struct httpd_conn *conn,
 	c->requests++;
 	conn->flags &= ~HTTPD_CF_KEEPALIVE;
 	conn->req_len = conn->in_len;
+	r.head = is_head((const char *)conn->in, conn->in_len);
 	respond_error(conn, status, &r);
 	start_response(conn);
 	conn_touch(c, conn);
