@@ -761,6 +761,150 @@ TEST_F(httpd, head)
 	client_close(&c);
 }
 
+/*
+ * Sends the @len bytes at @req on a new connection: what comes back until
+ * the server closes it must be exactly @want.
+ */
+static void expect_exactly_close(struct __test_metadata *_metadata, int port,
+				 const char *req, size_t len, const char *want)
+{
+	struct client c;
+	ssize_t n;
+
+	ASSERT_EQ(0, client_connect(&c, port, 0));
+	ASSERT_EQ(0, client_send(&c, req, len));
+	do {
+		n = client_fill(&c, 0);
+	} while (n > 0);
+	EXPECT_EQ(0, n) TH_LOG("no close after %zu bytes", c.len);
+	if (c.len < c.cap) {
+		c.buf[c.len] = 0;
+		EXPECT_STREQ(want, c.buf);
+	}
+	client_close(&c);
+}
+
+/* A HEAD request, its error, and whether the connection stays open */
+#define HEAD_ERR(req, reason, extra, keep)				\
+	{ req, sizeof(req) - 1, reason, extra, keep }
+
+/*
+ * HEAD answered with an error, whichever stage of the server decides it:
+ * the request line (400, 505), the fields (400), the target (400, 404,
+ * 403, 301), the path (414), a header too large (431) or too slow (408).
+ * Each response is exactly the header the same request with GET gets,
+ * its Content-Length included, and no body (RFC 9110 9.3.2).  Then the
+ * connection closes as for GET, a request pipelined behind it unanswered,
+ * or stays open and answers that request.
+ */
+TEST_F_TIMEOUT(httpd, head_errors, 60)
+{
+	static const struct {
+		const char *req;
+		size_t len;
+		const char *reason;
+		const char *extra;
+		bool keep;
+	} cases[] = {
+		/* the request line */
+		HEAD_ERR("HEAD /\r\n\r\n", "400 Bad Request", NULL, false),
+		HEAD_ERR("HEAD / HTTP/1.1 x\r\nHost: t\r\n\r\n",
+			 "400 Bad Request", NULL, false),
+		HEAD_ERR("HEAD  / HTTP/1.1\r\nHost: t\r\n\r\n",
+			 "400 Bad Request", NULL, false),
+		HEAD_ERR("HEAD / HTTX/1.1\r\nHost: t\r\n\r\n",
+			 "400 Bad Request", NULL, false),
+		HEAD_ERR("HEAD / HTTP/1.x\r\nHost: t\r\n\r\n",
+			 "400 Bad Request", NULL, false),
+		HEAD_ERR(REQ("HEAD", "/\rx"), "400 Bad Request", NULL, false),
+		HEAD_ERR("HEAD / HTTP/1.1\nHost: t\r\n\r\n", "400 Bad Request",
+			 NULL, false),
+		HEAD_ERR(REQ("HEAD", "/index.html\0/x"), "400 Bad Request",
+			 NULL, false),
+		HEAD_ERR("HEAD / HTTP/2.0\r\nHost: t\r\n\r\n",
+			 "505 HTTP Version Not Supported", NULL, false),
+		HEAD_ERR("HEAD / HTTP/1.2\r\nHost: t\r\n\r\n",
+			 "505 HTTP Version Not Supported", NULL, false),
+		HEAD_ERR("HEAD / HTTP/0.9\r\nHost: t\r\n\r\n",
+			 "505 HTTP Version Not Supported", NULL, false),
+		/* the fields */
+		HEAD_ERR("HEAD / HTTP/1.1\r\n\r\n", "400 Bad Request", NULL,
+			 false),
+		HEAD_ERR("HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+			 "400 Bad Request", NULL, false),
+		HEAD_ERR(REQH("HEAD", "/", "NoColon\r\n"), "400 Bad Request",
+			 NULL, false),
+		HEAD_ERR("HEAD / HTTP/1.1\r\nHost : t\r\n\r\n",
+			 "400 Bad Request", NULL, false),
+		HEAD_ERR(REQH("HEAD", "/", " folded\r\n"), "400 Bad Request",
+			 NULL, false),
+		HEAD_ERR(REQH("HEAD", "/", "Content-Length: x\r\n"),
+			 "400 Bad Request", NULL, false),
+		/* the target */
+		HEAD_ERR(REQ("HEAD", "*"), "400 Bad Request", NULL, false),
+		HEAD_ERR(REQ("HEAD", "http://u@t/"), "400 Bad Request", NULL,
+			 false),
+		HEAD_ERR(REQ("HEAD", "/%zz"), "400 Bad Request", NULL, false),
+		HEAD_ERR(REQ("HEAD", "/nope.html"), "404 Not Found", NULL,
+			 true),
+		HEAD_ERR("HEAD /nope.html HTTP/1.0\r\n\r\n", "404 Not Found",
+			 NULL, false),
+		HEAD_ERR(REQ("HEAD", "/escape"), "403 Forbidden", NULL, true),
+		HEAD_ERR(REQ("HEAD", "/noindex"), "301 Moved Permanently",
+			 "Location: /noindex/\r\n", true),
+	};
+	static const char next[] = REQ("GET", "/page.html");
+	struct response r;
+	struct client c;
+	char req[8192], want[1024];
+	unsigned int i;
+	size_t n;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* The request, and one pipelined behind it */
+		memcpy(req, cases[i].req, cases[i].len);
+		memcpy(req + cases[i].len, next, sizeof(next) - 1);
+		n = cases[i].len + sizeof(next) - 1;
+		error_head(want, sizeof(want), cases[i].reason,
+			   cases[i].extra, cases[i].keep);
+		if (!cases[i].keep) {
+			expect_exactly_close(_metadata, self->port, req, n,
+					     want);
+			continue;
+		}
+		ASSERT_EQ(0, client_connect(&c, self->port, 0));
+		ASSERT_EQ(0, client_send(&c, req, n));
+		ASSERT_EQ(0, read_response(&c, &r, true));
+		EXPECT_STREQ(want, r.head);
+		response_free(&r);
+		ASSERT_EQ(0, read_response(&c, &r, false))
+			TH_LOG("%s: no response to the next request",
+			       cases[i].req);
+		expect_file(_metadata, &r, "page.html",
+			    "text/html; charset=utf-8", true);
+		response_free(&r);
+		client_close(&c);
+	}
+
+	/* A path too long: 414 */
+	n = snprintf(req, sizeof(req), REQ("HEAD", "/%0*d") "%s", 6000, 0,
+		     next);
+	error_head(want, sizeof(want), "414 URI Too Long", NULL, false);
+	expect_exactly_close(_metadata, self->port, req, n, want);
+
+	/* A header larger than the server's buffer: 431 */
+	memset(req, 'a', sizeof(req));
+	memcpy(req, "HEAD / HTTP/1.1\r\nHost: t\r\nX-Big: ", 33);
+	error_head(want, sizeof(want), "431 Request Header Fields Too Large",
+		   NULL, false);
+	expect_exactly_close(_metadata, self->port, req, sizeof(req), want);
+
+	/* Half a header, then nothing: 408 after the server's timeout */
+	n = snprintf(req, sizeof(req), "HEAD /page.html HTTP/1.1\r\n");
+	error_head(want, sizeof(want), "408 Request Timeout", NULL, false);
+	expect_exactly_close(_metadata, self->port, req, n, want);
+}
+
 TEST_F(httpd, empty_file)
 {
 	struct response r;
