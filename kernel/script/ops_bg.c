@@ -19,7 +19,8 @@
  * runs with the caller's credentials as they were at the op, and shares
  * the process's rlimits (RLIMIT_FSIZE ends the move with -EFBIG), its
  * namespaces, its cgroups (cpu, memory, io, pids, the freezer), its
- * descriptor table, its memory and its signal handlers.  It never returns
+ * memory and its signal handlers, but not its descriptor table: it holds
+ * its two files and nothing else, as vhost's tasks do.  It never returns
  * to user mode, so between chunks and in its waits it does what that
  * return would do: task work, memory.high and io cgroup throttling
  * (resume_user_mode_work()), and signals, through get_signal(), as
@@ -51,7 +52,8 @@
  * does the chunk again.
  *
  * The move ends after count bytes, at end of file, on an error, when it
- * is cancelled, or when the process exits.  The thread then drops the
+ * is cancelled, or when the process exits or its last user thread has
+ * exited (script_move_owner()).  The thread then drops the
  * files (__fput_sync(): they are closed there and then, not when the
  * thread exits) and the charges, records the result and only then marks
  * the move done: once the descriptor polls readable, the move holds
@@ -83,11 +85,18 @@
  * thread marks the move done before it exits; no task reference is kept,
  * so a finished move whose descriptor stays open pins no task.  The move
  * belongs to the calling process: it ends (-EINTR) when that process
- * exits or execs, even when another process holds its descriptor.  The
- * thread shares the descriptor table, which holds the move's descriptor:
- * a process that unshares its table (unshare(CLONE_FILES)) leaves the old
- * one, and the references in it, to the thread, so that closing its own
- * copy of the descriptor then cancels nothing.
+ * exits or execs, even when another process holds its descriptor, and
+ * when the process's user threads have all exited (exit(2) of the last
+ * one, a seccomp SECCOMP_RET_KILL_THREAD), as io_uring's workers end with
+ * the tasks that own them: the last user thread's exit closes the
+ * descriptor table, which the thread does not share, and with it the
+ * move's descriptor, which cancels the move at once, even when another
+ * process holds the descriptor too (->flush).  A move whose descriptor
+ * the process had already closed, while another process holds one, ends
+ * at its next check (script_move_owner()): before a chunk, or when a
+ * wait of its own wakes.  The thread then exits with the code of the
+ * process's last user thread, so that the parent's wait() sees the
+ * status it would have without moves.
  *
  * Limits: kernel.script_moves_max bounds the moves in flight per user,
  * counted by real uid (a kuid, so across user namespaces), as RLIMIT_NPROC
@@ -170,6 +179,8 @@ static atomic_t script_moves_global = ATOMIC_INIT(0);
  * @pos: where in @in the move reads next
  * @max: the smaller s_maxbytes of the two: no byte moves past it
  * @count: bytes to move
+ * @exit_code: the thread's exit code: that of the process's last user
+ *	thread when its exit ended the move; set under @wait.lock
  * @uid: the real uid the move is charged to
  */
 struct script_move {
@@ -185,6 +196,7 @@ struct script_move {
 	loff_t pos;
 	loff_t max;
 	u64 count;
+	int exit_code;
 	kuid_t uid;
 };
 
@@ -268,6 +280,35 @@ static bool script_move_done(struct script_move *move)
 }
 
 /*
+ * In the thread: what the process's user threads (all but its io threads
+ * and other user workers) say about the move.  A process whose user
+ * threads have all exited must not live on in its moves' threads: its
+ * parent's wait() would hang, and no signal but SIGKILL could reach it.
+ * The moves' threads do not share the descriptor table, so that its last
+ * user thread's exit closes it, and the move's descriptor with it, which
+ * cancels the move (script_move_flush(), script_move_release()); this
+ * check ends a move whose descriptor the process had closed while another
+ * process still holds one.
+ *
+ * Return: 0, or -EINTR when no user thread of @task's process is left.
+ */
+static int script_move_owner(struct script_move *move, struct task_struct *task)
+{
+	struct task_struct *t;
+	int err = -EINTR;
+
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (!(READ_ONCE(t->flags) & (PF_USER_WORKER | PF_EXITING))) {
+			err = 0;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/*
  * In the thread, between chunks and before each sleep of its own: what
  * the return to user mode does for the process's other threads, which
  * this one never makes.  resume_user_mode_work() runs task work and the
@@ -275,10 +316,12 @@ static bool script_move_done(struct script_move *move)
  * TIF_NOTIFY_SIGNAL, freezes the thread, stops it for job control, and
  * returns true only for a fatal signal: the process exits, execs or dumps
  * core.  The io-wq workers do the same (io_run_task_work(), io_wq_worker()).
+ * Then the process's user threads are looked at (script_move_owner()).
  *
- * Return: true when the move must end: cancelled, or the process exits.
+ * Return: 0 to go on; -EINTR when the move is cancelled, or the process
+ * exits or has no user thread left.
  */
-static bool script_move_stop(struct script_move *move)
+static int script_move_stop(struct script_move *move)
 {
 	if (test_thread_flag(TIF_NOTIFY_RESUME))
 		resume_user_mode_work(NULL);
@@ -286,10 +329,12 @@ static bool script_move_stop(struct script_move *move)
 		struct ksignal ksig;
 
 		if (get_signal(&ksig))
-			return true;
+			return -EINTR;
 	}
 	/* Set before the cancel's TIF_NOTIFY_SIGNAL, which get_signal() cleared. */
-	return READ_ONCE(move->cancelled);
+	if (READ_ONCE(move->cancelled))
+		return -EINTR;
+	return script_move_owner(move, current);
 }
 
 /*
@@ -320,8 +365,8 @@ static bool script_move_interrupted(ssize_t n)
  * with -EAGAIN.  The poll table is allocated only to sleep.  Signals are
  * taken as between chunks (script_move_stop()).
  *
- * Return: 0 to try again, -EINTR once cancelled or when the process
- * exits, -EAGAIN or -ENOMEM.
+ * Return: 0 to try again, what script_move_stop() ends the move with,
+ * -EAGAIN or -ENOMEM.
  */
 static int script_move_wait_room(struct script_move *move, bool *again)
 {
@@ -353,10 +398,9 @@ static int script_move_wait_room(struct script_move *move, bool *again)
 			break;
 		}
 		/* Before the sleep: a pending signal would end it at once. */
-		if (script_move_stop(move)) {
-			err = -EINTR;
+		err = script_move_stop(move);
+		if (err)
 			break;
-		}
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!pwq->triggered)
 			schedule();
@@ -410,7 +454,7 @@ static ssize_t script_move_chunk(struct script_move *move, size_t len)
  *
  * Return: 0 once all the bytes moved or at end of file, else the errno
  * that stopped the move: -EINTR when it was cancelled or the process
- * exits.
+ * exits or has no user thread left (script_move_stop()).
  */
 static int script_move_run(struct script_move *move)
 {
@@ -423,8 +467,9 @@ static int script_move_run(struct script_move *move)
 		left = move->count - move->res.moved;
 		if (!left)
 			return 0;
-		if (script_move_stop(move))
-			return -EINTR;
+		err = script_move_stop(move);
+		if (err)
+			return err;
 		/* As the sendfile64(2) that would come next: past max. */
 		if (move->pos >= move->max)
 			return -EOVERFLOW;
@@ -445,9 +490,15 @@ static int script_move_run(struct script_move *move)
 	}
 }
 
-/* In the thread: lets go of everything, then makes the result visible. */
-static void script_move_end(struct script_move *move, int err)
+/*
+ * In the thread: lets go of everything, then makes the result visible.
+ *
+ * Return: the thread's exit code (see script_move_thread()).
+ */
+static int script_move_end(struct script_move *move, int err)
 {
+	int code;
+
 	switch (err) {
 	case -ERESTARTSYS:
 	case -ERESTARTNOINTR:
@@ -460,11 +511,13 @@ static void script_move_end(struct script_move *move, int err)
 
 	spin_lock_irq(&move->wait.lock);
 	move->res.error = err;
+	code = move->exit_code;
 	/* @res before @done, for the lockless readers: poll, read, fdinfo. */
 	smp_store_release(&move->done, true);
 	wake_up_locked_poll(&move->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock_irq(&move->wait.lock);
 	script_move_put(move);
+	return code;
 }
 
 /*
@@ -472,14 +525,57 @@ static void script_move_end(struct script_move *move, int err)
  * on to user mode with no user context, so it exits here, as io-wq's and
  * SQPOLL's threads do.  Its task work (a file's last fput() in a wait,
  * say) runs at the latest in do_exit().
+ *
+ * The last thread of a process to exit gives the process its exit status.
+ * When the exit of the process's last user thread ended the move, this
+ * thread exits with that thread's code (script_move_release()), or else
+ * with the group leader's when no user thread is left, so that the
+ * parent's wait() sees what it would have seen had there been no move:
+ * the code of exit(2), or the SIGSYS of seccomp's SECCOMP_RET_KILL_THREAD.
  */
 static int script_move_thread(void *data)
 {
 	struct script_move *move = data;
+	int err;
 
-	set_task_comm(current, "script-move");
-	script_move_end(move, script_move_run(move));
-	do_exit(0);
+	err = script_move_run(move);
+
+	if (err == -EINTR && script_move_owner(move, current) == -EINTR) {
+		spin_lock_irq(&move->wait.lock);
+		if (!move->exit_code)
+			move->exit_code = READ_ONCE(current->group_leader->exit_code);
+		spin_unlock_irq(&move->wait.lock);
+	}
+	do_exit(script_move_end(move, err));
+}
+
+/*
+ * create_io_thread() without the descriptor table: an io thread of the
+ * caller's process that shares its memory, fs_struct, signal handlers
+ * and io context, with every signal but SIGKILL and SIGSTOP blocked, as
+ * vhost's tasks (vhost_task_create()) are made.  The move needs only the
+ * two files it holds; a thread that shared the table would keep it, and
+ * every descriptor in it, open after the process's last user thread has
+ * exited.  The task is inactive until wake_up_new_task().
+ */
+static struct task_struct *script_move_create_thread(struct script_move *move)
+{
+	unsigned long flags = CLONE_FS | CLONE_SIGHAND | CLONE_THREAD |
+			      CLONE_IO | CLONE_VM | CLONE_UNTRACED;
+	struct kernel_clone_args args = {
+		.flags		= flags,
+		.fn		= script_move_thread,
+		.fn_arg		= move,
+		.name		= "script-move",
+		.io_thread	= 1,
+		.user_worker	= 1,
+		.no_files	= 1,
+	};
+
+	/* As create_io_thread(): a caller past its fatal signal gets none. */
+	if (current->flags & (PF_SIGNALED | PF_POSTCOREDUMP))
+		return ERR_PTR(-EINTR);
+	return copy_process(NULL, 0, NUMA_NO_NODE, &args);
 }
 
 static __poll_t script_move_poll(struct file *file, poll_table *pt)
@@ -512,26 +608,53 @@ static ssize_t script_move_read(struct file *file, char __user *buf,
 }
 
 /*
- * The last reference to the descriptor: a move still going is cancelled.
- * It never waits for the thread, which lets go of the files and the
- * charges and drops its own reference when it ends.
+ * Cancels a move still going (@on_exit: only when it is the exit of the
+ * last user thread of the move's process that closes a descriptor of it,
+ * whose exit code the thread then exits with).  It never waits for the
+ * thread, which lets go of the files and the charges and drops its own
+ * reference when it ends.
  */
+static void script_move_cancel(struct script_move *move, bool on_exit)
+{
+	spin_lock_irq(&move->wait.lock);
+	if (move->done)
+		goto out;
+	/* The thread is alive: it marks the move done under this lock. */
+	if ((current->flags & PF_EXITING) &&
+	    same_thread_group(current, move->task) &&
+	    script_move_owner(move, current) == -EINTR)
+		move->exit_code = current->exit_code;
+	else if (on_exit)
+		goto out;
+	WRITE_ONCE(move->cancelled, true);
+	/*
+	 * As io-wq cancels a worker's request: interruptible sleeps end, and
+	 * the thread, which never runs in user mode, needs no kick.
+	 */
+	__set_notify_signal(move->task);
+out:
+	spin_unlock_irq(&move->wait.lock);
+}
+
+/*
+ * Each close of a descriptor of the move, the closing of a descriptor
+ * table at its last user's exit included: a move whose descriptor another
+ * process holds too ends when the last user thread of its own process
+ * exits, as when that exit drops the last reference.
+ */
+static int script_move_flush(struct file *file, fl_owner_t id)
+{
+	if (current->flags & PF_EXITING)
+		script_move_cancel(file->private_data, true);
+	return 0;
+}
+
+/* The last reference to the descriptor: a move still going is cancelled. */
 static int script_move_release(struct inode *inode, struct file *file)
 {
 	struct script_move *move = file->private_data;
 
-	spin_lock_irq(&move->wait.lock);
-	if (!move->done) {
-		WRITE_ONCE(move->cancelled, true);
-		/*
-		 * As io-wq cancels a worker's request: interruptible sleeps
-		 * end, and the thread, which never runs in user mode, needs
-		 * no kick.  The thread is alive: it marks the move done
-		 * under this lock before it exits.
-		 */
-		__set_notify_signal(move->task);
-	}
-	spin_unlock_irq(&move->wait.lock);
+	script_move_cancel(move, false);
 	script_move_put(move);
 	return 0;
 }
@@ -550,6 +673,7 @@ static void script_move_show_fdinfo(struct seq_file *m, struct file *file)
 static const struct file_operations script_move_fops = {
 	.read		= script_move_read,
 	.poll		= script_move_poll,
+	.flush		= script_move_flush,
 	.release	= script_move_release,
 	.show_fdinfo	= script_move_show_fdinfo,
 	.llseek		= noop_llseek,
@@ -670,7 +794,7 @@ s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args)
 	 * woken, and then runs the move.  It has the caller's credentials,
 	 * namespaces and cgroups from here on.
 	 */
-	task = create_io_thread(script_move_thread, move, NUMA_NO_NODE);
+	task = script_move_create_thread(move);
 	if (IS_ERR(task)) {
 		err = PTR_ERR(task);
 		goto out_file;

@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <assert.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -1014,6 +1016,161 @@ TEST(seccomp_as_sendfile)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	close(p[0]);
 	close(p[1]);
+	close(in);
+#else
+	SKIP(return, "the filter is written for x86_64");
+#endif
+}
+
+/*
+ * Waits up to WAIT_MS for child @pid to end, polling: 0 with its status
+ * in *@status, or -ETIMEDOUT once it has been killed and reaped, so that
+ * a child that never ends fails the test rather than hanging it.
+ */
+static int wait_child(pid_t pid, int *status)
+{
+	long long end = now_ms() + WAIT_MS;
+	pid_t r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) == 0 && now_ms() < end)
+		usleep(2000);
+	if (r == pid)
+		return 0;
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+	return r < 0 ? -errno : -ETIMEDOUT;
+}
+
+enum last_exit { EXIT_SYSCALL, KILL_THREAD };
+
+/*
+ * A child, single-threaded, exits with its only user thread in one of the
+ * ways that end a thread and not its process: exit(2) itself (what
+ * pthread_exit() of the last thread is, done without the C library's
+ * count of threads), or a seccomp filter's SECCOMP_RET_KILL_THREAD.  With
+ * @move, it has a move into a full pipe going first; with @shared, a
+ * process it forked holds the move's descriptor too.  Its wait status,
+ * or -1 when it did not end within WAIT_MS.
+ */
+static int last_thread_exits(struct __test_metadata *_metadata, int in,
+			     enum last_exit how, bool move, bool shared)
+{
+#ifdef __x86_64__
+	struct sock_filter insns[] = {
+		LD(offsetof(struct seccomp_data, arch)),
+		JEQ(AUDIT_ARCH_X86_64, 1, 0),
+		RET(SECCOMP_RET_ALLOW),
+		LD(offsetof(struct seccomp_data, nr)),
+		JEQ(__NR_getppid, 0, 1),
+		RET(SECCOMP_RET_KILL_THREAD),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = ARRAY_LEN(insns), .filter = insns };
+#endif
+	int p[2], gp[2], status = -1;
+	pid_t pid, holder = 0;
+	long moved;
+
+	if (pipe(p) || pipe(gp))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct rlimit core = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &core);
+		if (move && (move_bg(p[1], in, 0, 4 * MIB) < 0 || pipe_full(p[0])))
+			_exit(20);
+		if (shared) {
+			holder = fork();
+			if (!holder) {
+				/* Only the move's descriptor, for a while */
+				close(p[0]);
+				close(p[1]);
+				alarm(3 * WAIT_MS / 1000);
+				pause();
+				_exit(0);
+			}
+		}
+		if (write(gp[1], &holder, sizeof(holder)) != sizeof(holder))
+			_exit(23);
+		if (how == EXIT_SYSCALL)
+			syscall(__NR_exit, 3);
+#ifdef __x86_64__
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(21);
+		syscall(__NR_getppid);
+#endif
+		_exit(22);
+	}
+	close(p[1]);
+	close(gp[1]);
+	if (wait_child(pid, &status))
+		status = -1;
+	/* With its process gone, the move has let go of the pipe */
+	moved = drain_from(p[0], 0, status == -1 ? 0 : WAIT_MS);
+	EXPECT_EQ(move ? fcntl(p[0], F_GETPIPE_SZ) : 0, moved);
+	close(p[0]);
+	if (read(gp[0], &holder, sizeof(holder)) == sizeof(holder) && holder > 0) {
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+	}
+	close(gp[0]);
+	return status;
+}
+
+/*
+ * The process's only user thread calls exit(2) while a move is going on:
+ * the process ends, with the status it has without a move (exit code 3),
+ * and the move lets go of its pipe.
+ */
+TEST(last_user_thread_exit)
+{
+	int in = pattern_file(4 * MIB), status;
+
+	ASSERT_LE(0, in);
+	status = last_thread_exits(_metadata, in, EXIT_SYSCALL, false, false);
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(3, WEXITSTATUS(status));
+	status = last_thread_exits(_metadata, in, EXIT_SYSCALL, true, false);
+	EXPECT_NE(-1, status) TH_LOG("the process outlived its last user thread");
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(3, WEXITSTATUS(status));
+	close(in);
+}
+
+/* The same when a process it forked still holds the move's descriptor. */
+TEST(last_user_thread_exit_descriptor_shared)
+{
+	int in = pattern_file(4 * MIB), status;
+
+	ASSERT_LE(0, in);
+	status = last_thread_exits(_metadata, in, EXIT_SYSCALL, true, true);
+	EXPECT_NE(-1, status) TH_LOG("the process outlived its last user thread");
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(3, WEXITSTATUS(status));
+	close(in);
+}
+
+/*
+ * The same with seccomp's SECCOMP_RET_KILL_THREAD: the process ends by
+ * SIGSYS, as it does without a move.
+ */
+TEST(last_user_thread_killed_by_seccomp)
+{
+#ifdef __x86_64__
+	int in = pattern_file(4 * MIB), status;
+
+	ASSERT_LE(0, in);
+	status = last_thread_exits(_metadata, in, KILL_THREAD, false, false);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(SIGSYS, WTERMSIG(status));
+	status = last_thread_exits(_metadata, in, KILL_THREAD, true, false);
+	EXPECT_NE(-1, status) TH_LOG("the process outlived its last user thread");
+	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(SIGSYS, WTERMSIG(status));
 	close(in);
 #else
 	SKIP(return, "the filter is written for x86_64");
