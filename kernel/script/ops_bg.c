@@ -51,6 +51,13 @@
  * freeze, a stop) does not end the move either: the thread takes it and
  * does the chunk again.
  *
+ * Credentials: the thread acts with the caller's credentials at the op.
+ * Before each chunk, and in its waits, it checks that the process's user
+ * threads still have them (the same struct cred); once one has other
+ * credentials, the move ends with -EPERM, so that a setuid(2) after the
+ * op does not leave a move going on with the old ones.  A chunk already
+ * under way, at most 1 MiB, completes first.
+ *
  * The move ends after count bytes, at end of file, on an error, when it
  * is cancelled, or when the process exits or its last user thread has
  * exited (script_move_owner()).  The thread then drops the
@@ -179,6 +186,8 @@ static atomic_t script_moves_global = ATOMIC_INIT(0);
  * @pos: where in @in the move reads next
  * @max: the smaller s_maxbytes of the two: no byte moves past it
  * @count: bytes to move
+ * @cred: the caller's credentials at the op; the move ends once a user
+ *	thread of its process has others
  * @exit_code: the thread's exit code: that of the process's last user
  *	thread when its exit ended the move; set under @wait.lock
  * @uid: the real uid the move is charged to
@@ -196,6 +205,7 @@ struct script_move {
 	loff_t pos;
 	loff_t max;
 	u64 count;
+	const struct cred *cred;
 	int exit_code;
 	kuid_t uid;
 };
@@ -269,8 +279,11 @@ static void script_move_drop(struct script_move *move, bool sync)
 
 static void script_move_put(struct script_move *move)
 {
-	if (refcount_dec_and_test(&move->ref))
+	if (refcount_dec_and_test(&move->ref)) {
+		if (move->cred)
+			put_cred(move->cred);
 		kfree(move);
+	}
 }
 
 static bool script_move_done(struct script_move *move)
@@ -288,9 +301,13 @@ static bool script_move_done(struct script_move *move)
  * user thread's exit closes it, and the move's descriptor with it, which
  * cancels the move (script_move_flush(), script_move_release()); this
  * check ends a move whose descriptor the process had closed while another
- * process still holds one.
+ * process still holds one.  The check of credentials is
+ * that of the process's user threads' objective credentials against the
+ * caller's at the op: any change (setuid(2) and the other set*id calls,
+ * setgroups(2), capset(2), a user namespace of their own) ends the move.
  *
- * Return: 0, or -EINTR when no user thread of @task's process is left.
+ * Return: 0, -EINTR when no user thread of @task's process is left,
+ * -EPERM when one has credentials other than the move's.
  */
 static int script_move_owner(struct script_move *move, struct task_struct *task)
 {
@@ -299,10 +316,13 @@ static int script_move_owner(struct script_move *move, struct task_struct *task)
 
 	rcu_read_lock();
 	for_each_thread(task, t) {
-		if (!(READ_ONCE(t->flags) & (PF_USER_WORKER | PF_EXITING))) {
-			err = 0;
+		if (READ_ONCE(t->flags) & (PF_USER_WORKER | PF_EXITING))
+			continue;
+		if (rcu_access_pointer(t->real_cred) != move->cred) {
+			err = -EPERM;
 			break;
 		}
+		err = 0;
 	}
 	rcu_read_unlock();
 	return err;
@@ -319,7 +339,7 @@ static int script_move_owner(struct script_move *move, struct task_struct *task)
  * Then the process's user threads are looked at (script_move_owner()).
  *
  * Return: 0 to go on; -EINTR when the move is cancelled, or the process
- * exits or has no user thread left.
+ * exits or has no user thread left; -EPERM when the credentials changed.
  */
 static int script_move_stop(struct script_move *move)
 {
@@ -454,7 +474,7 @@ static ssize_t script_move_chunk(struct script_move *move, size_t len)
  *
  * Return: 0 once all the bytes moved or at end of file, else the errno
  * that stopped the move: -EINTR when it was cancelled or the process
- * exits or has no user thread left (script_move_stop()).
+ * exits, -EPERM when the credentials changed (script_move_stop()).
  */
 static int script_move_run(struct script_move *move)
 {
@@ -767,6 +787,7 @@ s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args)
 	if (!move)
 		return -ENOMEM;
 	move->count = args[3];
+	move->cred = get_cred(current_real_cred());
 	err = script_move_files(move, args[0], args[1], off);
 	if (err)
 		goto out_drop;
@@ -816,6 +837,7 @@ out_fd:
 	put_unused_fd(fd);
 out_drop:
 	script_move_drop(move, false);
+	put_cred(move->cred);
 	kfree(move);
 	return err;
 }

@@ -1177,4 +1177,64 @@ TEST(last_user_thread_killed_by_seccomp)
 #endif
 }
 
+#define NOBODY	65534
+
+/*
+ * A root process starts a move, then gives up root with setresuid(2):
+ * the move does not go on with root's credentials.  The chunk under way
+ * (at most 1 MiB, blocked on the full pipe) completes, and the move ends
+ * there with EPERM, where it would otherwise move all 4 MiB.
+ */
+TEST(credentials_change_ends_the_move)
+{
+	int in, p[2], ready[2], status;
+	char c = 0;
+	long got;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	in = pattern_file(4 * MIB);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct script_move_result res;
+		long mfd;
+
+		close(ready[0]);
+		mfd = move_bg(p[1], in, 0, 4 * MIB);
+		close(p[1]);
+		if (mfd < 0 || pipe_full(p[0]))
+			_exit(10);
+		close(p[0]);
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(11);
+		c = 1;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(12);
+		if (move_result(mfd, &res))
+			_exit(13);
+		if (res.error != -EPERM)
+			_exit(14);
+		_exit(res.moved > 0 && res.moved <= (long long)MIB ? 0 : 15);
+	}
+	close(p[1]);
+	close(ready[1]);
+	ASSERT_EQ(1, readable(ready[0], WAIT_MS));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	got = drain(p[0]);
+	EXPECT_LE(0, got);
+	EXPECT_GE((long)MIB, got);
+	ASSERT_EQ(0, wait_child(pid, &status));
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(p[0]);
+	close(in);
+}
+
 TEST_HARNESS_MAIN
