@@ -106,17 +106,19 @@
  * status it would have without moves.
  *
  * Limits: kernel.script_moves_max bounds the moves in flight per user,
- * counted by real uid (a kuid, so across user namespaces), as RLIMIT_NPROC
- * and the per-user epoll, inotify and pipe limits count: a set-user-ID
- * program's moves count against the user who ran it.  It holds for
- * everyone, CAP_SYS_ADMIN included.  SCRIPT_MOVES_GLOBAL_MAX bounds the
- * moves in flight on the whole system, whatever their users, since a user
- * namespace with many uids could otherwise start kernel.script_moves_max
- * moves for each.  A move counts from the op until its thread has let go
- * of the files, on every path: its end, a cancel, a process's exit; a
- * failed op releases its charges at once.  Lowering the limit stops no
- * move.  Being a thread, each move also counts, from the op until the
- * thread has exited, where copy_process() counts threads: against the
+ * counted by real uid (a kuid), as RLIMIT_NPROC and the per-user epoll,
+ * inotify and pipe limits count: a set-user-ID program's moves count
+ * against the user who ran it.  A move made in a user namespace counts
+ * against the owner of that namespace too, and the owner of each of its
+ * ancestors, as RLIMIT_NPROC's ucounts do, so that the uids mapped in a
+ * user's namespaces share that user's limit rather than having one each.
+ * It holds for everyone, CAP_SYS_ADMIN included.  SCRIPT_MOVES_GLOBAL_MAX
+ * bounds the moves in flight on the whole system, whatever their users.
+ * A move counts from the op until its thread has let go of the files, on
+ * every path: its end, a cancel, a process's exit; a failed op releases
+ * its charges at once.  Lowering the limit stops no move.  Being a
+ * thread, each move also counts, from the op until the thread has
+ * exited, where copy_process() counts threads: against the
  * pids cgroup's pids.max, kernel.threads-max and the user's RLIMIT_NPROC
  * (shared-credential threads count there too; not for global root, nor
  * with CAP_SYS_RESOURCE or CAP_SYS_ADMIN), each -EAGAIN.
@@ -142,6 +144,7 @@
 #include <linux/splice.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 #include <linux/unistd.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -162,6 +165,9 @@
  * container below it.
  */
 #define SCRIPT_MOVES_GLOBAL_MAX	4096
+
+/* The users a move counts against: the caller's uid, its namespaces' owners. */
+#define SCRIPT_MOVE_USERS	(1 + 33)
 
 /* kernel.script_moves_max: moves in flight per user. */
 int sysctl_script_moves_max __read_mostly = 64;
@@ -190,7 +196,8 @@ static atomic_t script_moves_global = ATOMIC_INIT(0);
  *	thread of its process has others
  * @exit_code: the thread's exit code: that of the process's last user
  *	thread when its exit ended the move; set under @wait.lock
- * @uid: the real uid the move is charged to
+ * @nr_uids: how many of @uids the move is charged to
+ * @uids: the caller's real uid and the owners of its user namespaces
  */
 struct script_move {
 	refcount_t ref;
@@ -207,21 +214,16 @@ struct script_move {
 	u64 count;
 	const struct cred *cred;
 	int exit_code;
-	kuid_t uid;
+	int nr_uids;
+	kuid_t uids[SCRIPT_MOVE_USERS];
 };
 
-/*
- * Charges a move to @uid and to the system: 0, -EAGAIN at
- * kernel.script_moves_max or SCRIPT_MOVES_GLOBAL_MAX, -ENOMEM.
- */
-static int script_moves_charge(kuid_t uid)
+/* Takes one of @uid's places: 0, -EAGAIN at @limit, -ENOMEM. */
+static int script_moves_charge_uid(kuid_t uid, unsigned long limit)
 {
 	XA_STATE(xas, &script_moves_users, __kuid_val(uid));
-	unsigned long limit = max(READ_ONCE(sysctl_script_moves_max), 0);
 	unsigned long n;
 
-	if (!atomic_add_unless(&script_moves_global, 1, SCRIPT_MOVES_GLOBAL_MAX))
-		return -EAGAIN;
 	/* xas_nomem() allocates with the lock dropped; the count is read again. */
 	do {
 		xas_lock(&xas);
@@ -230,15 +232,11 @@ static int script_moves_charge(kuid_t uid)
 			xas_store(&xas, xa_mk_value(n + 1));
 		xas_unlock(&xas);
 	} while (xas_nomem(&xas, GFP_KERNEL));
-	if (xas_error(&xas) || n >= limit) {
-		atomic_dec(&script_moves_global);
-		return xas_error(&xas) ?: -EAGAIN;
-	}
-	return 0;
+	return xas_error(&xas) ?: n < limit ? 0 : -EAGAIN;
 }
 
-/* Releases a charge; a count that reaches 0 leaves no entry. */
-static void script_moves_uncharge(kuid_t uid)
+/* Gives one of @uid's places back; a count that reaches 0 leaves no entry. */
+static void script_moves_uncharge_uid(kuid_t uid)
 {
 	XA_STATE(xas, &script_moves_users, __kuid_val(uid));
 	unsigned long n;
@@ -249,7 +247,59 @@ static void script_moves_uncharge(kuid_t uid)
 	if (!WARN_ON_ONCE(!n))
 		xas_store(&xas, n > 1 ? xa_mk_value(n - 1) : NULL);
 	xas_unlock(&xas);
+}
+
+/*
+ * The users a move of the caller counts against: its real uid, then the
+ * owner of its user namespace, of that one's parent and so on up to the
+ * initial namespace, each once.  A user's namespaces, and the uids mapped
+ * in them, thus share that user's kernel.script_moves_max, as
+ * RLIMIT_NPROC's counts go up the namespaces (ucounts).
+ */
+static void script_move_users(struct script_move *move)
+{
+	const struct cred *cred = current_cred();
+	const struct user_namespace *ns;
+	int i;
+
+	move->uids[0] = cred->uid;
+	move->nr_uids = 1;
+	for (ns = cred->user_ns; ns != &init_user_ns; ns = ns->parent) {
+		for (i = 0; i < move->nr_uids; i++)
+			if (uid_eq(move->uids[i], ns->owner))
+				break;
+		if (i == move->nr_uids && !WARN_ON_ONCE(i == SCRIPT_MOVE_USERS))
+			move->uids[move->nr_uids++] = ns->owner;
+	}
+}
+
+/* Gives the places of @move's first @n users and the system's back. */
+static void script_moves_uncharge(struct script_move *move, int n)
+{
+	while (n--)
+		script_moves_uncharge_uid(move->uids[n]);
 	atomic_dec(&script_moves_global);
+}
+
+/*
+ * Charges a move to each of its users and to the system: 0, -EAGAIN at
+ * kernel.script_moves_max or SCRIPT_MOVES_GLOBAL_MAX, -ENOMEM.
+ */
+static int script_moves_charge(struct script_move *move)
+{
+	unsigned long limit = max(READ_ONCE(sysctl_script_moves_max), 0);
+	int i, err;
+
+	if (!atomic_add_unless(&script_moves_global, 1, SCRIPT_MOVES_GLOBAL_MAX))
+		return -EAGAIN;
+	for (i = 0; i < move->nr_uids; i++) {
+		err = script_moves_charge_uid(move->uids[i], limit);
+		if (err) {
+			script_moves_uncharge(move, i);
+			return err;
+		}
+	}
+	return 0;
 }
 
 /* Drops a file of the move: in the thread (@sync) at once, else as fput(). */
@@ -272,7 +322,7 @@ static void script_move_fput(struct file *file, bool sync)
 static void script_move_drop(struct script_move *move, bool sync)
 {
 	if (move->charged)
-		script_moves_uncharge(move->uid);
+		script_moves_uncharge(move, move->nr_uids);
 	script_move_fput(move->out, sync);
 	script_move_fput(move->in, sync);
 }
@@ -791,8 +841,8 @@ s64 script_op_move_bg(struct script_run_ctx *ctx, const u64 *args)
 	err = script_move_files(move, args[0], args[1], off);
 	if (err)
 		goto out_drop;
-	move->uid = current_uid();
-	err = script_moves_charge(move->uid);
+	script_move_users(move);
+	err = script_moves_charge(move);
 	if (err)
 		goto out_drop;
 	move->charged = true;

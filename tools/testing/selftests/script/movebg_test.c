@@ -1237,4 +1237,88 @@ TEST(credentials_change_ends_the_move)
 	close(in);
 }
 
+#define NS_OWNER	1000	/* the user who makes the namespace */
+#define NS_BASE		200000	/* the kuids its uids map to */
+
+/*
+ * A user's namespaces share that user's kernel.script_moves_max: with the
+ * limit 2, user NS_OWNER holds one move; in a user namespace it made,
+ * whose uid 0 is kuid NS_BASE (as a subuid range maps it), one more move
+ * starts and the next is EAGAIN, where a count by kuid alone would let
+ * each mapped uid start two.
+ */
+TEST_F(limit, user_namespace_counts_against_its_owner)
+{
+	int holder[2], ready[2], go[2], p[3][2], status, i;
+	pid_t h, pid;
+	char c = 0, path[64], map[64];
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pipe(p[i]));
+	ASSERT_EQ(0, pipe(holder));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+
+	/* NS_OWNER's own move, in flight until the holder is killed */
+	h = fork();
+	ASSERT_LE(0, h);
+	if (!h) {
+		c = !setresuid(NS_OWNER, NS_OWNER, NS_OWNER) &&
+		    move_bg(p[0][1], self->in, 0, MIB) >= 0;
+		if (write(holder[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, readable(holder[0], WAIT_MS));
+	ASSERT_EQ(1, read(holder[0], &c, 1));
+	ASSERT_EQ(1, c);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		long m1, m2;
+
+		close(ready[0]);
+		close(go[1]);
+		if (setresuid(NS_OWNER, NS_OWNER, NS_OWNER))
+			_exit(10);
+		c = unshare(CLONE_NEWUSER) ? 4 : 1;
+		if (write(ready[1], &c, 1) != 1 || c != 1)
+			_exit(c == 4 ? 4 : 11);
+		if (read(go[0], &c, 1) != 1 || c != 1)
+			_exit(12);
+		if (setresuid(0, 0, 0))
+			_exit(13);
+		m1 = move_bg(p[1][1], self->in, 0, MIB);
+		m2 = move_bg(p[2][1], self->in, 0, MIB);
+		if (m1 < 0)
+			_exit(14);
+		_exit(m2 == -EAGAIN ? 0 : m2 >= 0 ? 15 : 16);
+	}
+	close(ready[1]);
+	close(go[0]);
+	ASSERT_EQ(1, readable(ready[0], WAIT_MS));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	if (c == 1) {
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+		snprintf(map, sizeof(map), "0 %d 10", NS_BASE);
+		c = !write_file(path, map);
+	}
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(0, wait_child(pid, &status));
+	kill(h, SIGKILL);
+	waitpid(h, NULL, 0);
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	if (WEXITSTATUS(status) == 4)
+		SKIP(goto out, "no user namespaces");
+	EXPECT_EQ(0, WEXITSTATUS(status));
+out:
+	for (i = 0; i < 3; i++)
+		close_all(p[i], 2);
+	close_all(holder, 2);
+	close(ready[0]);
+	close(go[1]);
+}
+
 TEST_HARNESS_MAIN
