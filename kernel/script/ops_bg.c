@@ -43,13 +43,16 @@
  *
  * Beyond sendfile64(2)'s checks, the op refuses at once (-EINVAL) what
  * would fail the first splice: an in_fd that cannot seek or splice_read,
- * an out_fd that cannot splice_write or is O_APPEND (a pipe too:
- * do_splice_direct() refuses it, where sendfile64(2) splices into a pipe
- * another way), and counts above MAX_RW_COUNT, as the other composite ops
- * do.  A non-blocking out_fd does not end the move: on -EAGAIN the thread
- * waits until it polls writable.  A signal that interrupts a chunk (a
- * freeze, a stop) does not end the move either: the thread takes it and
- * does the chunk again.
+ * an out_fd that cannot splice_write or is O_APPEND, and counts above
+ * MAX_RW_COUNT, as the other composite ops do.  A pipe is a destination
+ * as any other: do_splice_direct() writes to it through its splice_write
+ * (iter_file_splice_write()), where sendfile64(2) splices into it
+ * directly; the bytes and their order are the same.  As sendfile64(2),
+ * each chunk passes SPLICE_F_NONBLOCK when in_fd is O_NONBLOCK.  A
+ * non-blocking file does not end the move: on -EAGAIN the thread waits
+ * until out_fd polls writable and a non-blocking in_fd readable.  A
+ * signal that interrupts a chunk (a freeze, a stop) does not end the
+ * move either: the thread takes it and does the chunk again.
  *
  * Credentials: the thread acts with the caller's credentials at the op.
  * Before each chunk, and in its waits, it checks that the process's user
@@ -155,6 +158,7 @@
 #define SCRIPT_MOVE_CHUNK	SZ_1M
 
 #define SCRIPT_MOVE_POLL_OUT	(EPOLLOUT | EPOLLWRNORM | EPOLLERR | EPOLLHUP)
+#define SCRIPT_MOVE_POLL_IN	(EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP)
 
 /*
  * Moves in flight on the whole system: one more is -EAGAIN, whatever
@@ -427,27 +431,49 @@ static bool script_move_interrupted(ssize_t n)
 }
 
 /*
- * In the thread, after -EAGAIN from a non-blocking out_fd: sleeps until
- * out_fd polls writable, or has an error or a hangup that the next splice
- * reports.  An out_fd that polls writable and still refuses, twice in a
- * row with no progress (*@again), costs a tick per further try, so that
- * the thread cannot spin on it; one that cannot be polled ends the move
- * with -EAGAIN.  The poll table is allocated only to sleep.  Signals are
- * taken as between chunks (script_move_stop()).
+ * In the thread: whether the files may take the next chunk, after it was
+ * -EAGAIN: out_fd polls writable (one that cannot be polled counts as
+ * writable), and, with @in_nb, in_fd polls readable.  @pt, when given,
+ * adds the thread to the wait queues of both.
+ */
+static bool script_move_ready(struct script_move *move, bool in_nb,
+			      poll_table *pt)
+{
+	bool ready = true;
+
+	if (file_can_poll(move->out))
+		ready = !!(vfs_poll(move->out, pt) & SCRIPT_MOVE_POLL_OUT);
+	if (in_nb && !(vfs_poll(move->in, pt) & SCRIPT_MOVE_POLL_IN))
+		ready = false;
+	return ready;
+}
+
+/*
+ * In the thread, after -EAGAIN from a non-blocking out_fd or, as the
+ * chunk passes SPLICE_F_NONBLOCK for it (script_move_chunk()), from a
+ * non-blocking in_fd: sleeps until out_fd polls writable and, when in_fd
+ * is non-blocking, in_fd polls readable, or either has an error or a
+ * hangup that the next splice reports.  Files that poll ready and still
+ * refuse, twice in a row with no progress (*@again), cost a tick per
+ * further try, so that the thread cannot spin on them; when neither can
+ * be polled, the move ends with -EAGAIN.  The poll table is allocated
+ * only to sleep.  Signals are taken as between chunks
+ * (script_move_stop()).
  *
  * Return: 0 to try again, what script_move_stop() ends the move with,
  * -EAGAIN or -ENOMEM.
  */
 static int script_move_wait_room(struct script_move *move, bool *again)
 {
-	struct file *out = move->out;
+	bool in_nb = (READ_ONCE(move->in->f_flags) & O_NONBLOCK) &&
+		     file_can_poll(move->in);
 	struct poll_wqueues *pwq;
-	__poll_t mask;
+	bool ready;
 	int err = 0;
 
-	if (!file_can_poll(out))
+	if (!file_can_poll(move->out) && !in_nb)
 		return -EAGAIN;
-	if (vfs_poll(out, NULL) & SCRIPT_MOVE_POLL_OUT) {
+	if (script_move_ready(move, in_nb, NULL)) {
 		if (*again)
 			schedule_timeout_interruptible(1);
 		*again = true;
@@ -458,11 +484,11 @@ static int script_move_wait_room(struct script_move *move, bool *again)
 	if (!pwq)
 		return -ENOMEM;
 	poll_initwait(pwq);
-	pwq->pt._key = SCRIPT_MOVE_POLL_OUT;
-	mask = vfs_poll(out, &pwq->pt);
+	pwq->pt._key = SCRIPT_MOVE_POLL_OUT | SCRIPT_MOVE_POLL_IN;
+	ready = script_move_ready(move, in_nb, &pwq->pt);
 	/* The wait queue entries are in place: later passes only look. */
 	pwq->pt._qproc = NULL;
-	while (!(mask & SCRIPT_MOVE_POLL_OUT)) {
+	while (!ready) {
 		if (pwq->error) {
 			err = pwq->error;
 			break;
@@ -477,7 +503,7 @@ static int script_move_wait_room(struct script_move *move, bool *again)
 		__set_current_state(TASK_RUNNING);
 		/* As poll_schedule_timeout(): pairs with the wakeup's smp_wmb(). */
 		smp_store_mb(pwq->triggered, 0);
-		mask = vfs_poll(out, &pwq->pt);
+		ready = script_move_ready(move, in_nb, &pwq->pt);
 	}
 	poll_freewait(pwq);
 	kfree(pwq);
@@ -499,13 +525,17 @@ static ssize_t script_move_chunk(struct script_move *move, size_t len)
 {
 	struct file *in = move->in, *out = move->out;
 	bool pos_lock = out->f_mode & FMODE_ATOMIC_POS;
+	unsigned int flags = 0;
 	loff_t opos;
 	ssize_t n;
 
+	/* As sendfile64(2), for each call: in_fd's O_NONBLOCK as it is now. */
+	if (READ_ONCE(in->f_flags) & O_NONBLOCK)
+		flags = SPLICE_F_NONBLOCK;
 	if (pos_lock && mutex_lock_interruptible(&out->f_pos_lock))
 		return -ERESTARTSYS;
 	opos = out->f_pos;
-	n = do_splice_direct(in, &move->pos, out, &opos, len, 0);
+	n = do_splice_direct(in, &move->pos, out, &opos, len, flags);
 	if (n > 0)
 		out->f_pos = opos;
 	if (pos_lock)

@@ -1237,6 +1237,41 @@ TEST(credentials_change_ends_the_move)
 	close(in);
 }
 
+/*
+ * A pipe as out_fd, non-blocking, and a non-blocking in_fd: the move
+ * waits for room rather than ending with EAGAIN, and the pipe gets the
+ * bytes sendfile(2) puts in it, in order.
+ */
+TEST(nonblocking_pipe_and_source)
+{
+	struct script_move_result res;
+	int in, p[2], mfd;
+	off_t off = 0;
+
+	in = pattern_file(MIB);
+	ASSERT_LE(0, in);
+	ASSERT_EQ(0, fcntl(in, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, fcntl(p[1], F_SETFL, O_NONBLOCK));
+
+	/* sendfile(2) into the same pipe: what fits, then EAGAIN */
+	EXPECT_EQ(fcntl(p[1], F_GETPIPE_SZ), sendfile(p[1], in, &off, MIB));
+	EXPECT_EQ(-1, sendfile(p[1], in, &off, MIB));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(fcntl(p[1], F_GETPIPE_SZ), drain_from(p[0], 0, 0));
+
+	mfd = move_bg(p[1], in, 0, MIB);
+	ASSERT_LE(0, mfd) TH_LOG("move_bg: %ld", (long)mfd);
+	close(p[1]);
+	EXPECT_EQ(MIB, drain(p[0]));
+	ASSERT_EQ(0, move_result(mfd, &res));
+	EXPECT_EQ(MIB, res.moved);
+	EXPECT_EQ(0, res.error);
+	close(mfd);
+	close(p[0]);
+	close(in);
+}
+
 #define NS_OWNER	1000	/* the user who makes the namespace */
 #define NS_BASE		200000	/* the kuids its uids map to */
 
