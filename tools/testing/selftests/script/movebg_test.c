@@ -4,13 +4,15 @@
  * test starts moves with a two-instruction program (CALL_OP, EXIT) whose
  * r0 is the move's descriptor, and then watches the move from userspace:
  * a 64 MiB file moved to a pipe drained slowly, a close that cancels, the
- * per-user limit kernel.script_moves_max, a process that exits or is
- * killed mid-move, file to file with and without an offset, sendfile's
+ * per-user limit kernel.script_moves_max and user namespaces, a process
+ * that exits or is killed mid-move or whose last user thread exits,
+ * file to file with and without an offset, non-blocking files, sendfile's
  * errors, and the seccomp check; and that the move runs in a thread of
  * the caller's process, which stops with it, has its RLIMIT_FSIZE and
- * its UTS namespace.  A move that let go of its pipe shows as end of file
- * once the test closed its own write end, so that no test needs to look
- * inside the kernel to see that nothing is left behind.  close() does not
+ * its UTS namespace, and ends when its credentials change.  A move that
+ * let go of its pipe shows as end of file once the test closed its own
+ * write end, so that no test needs to look inside the kernel to see that
+ * nothing is left behind.  close() does not
  * wait for a cancelled move to let go: what follows a close polls, for
  * end of file or for room in the limit, for up to WAIT_MS.  Every wait is
  * bounded; the whole file takes a few seconds under QEMU TCG.
