@@ -1657,7 +1657,7 @@ static long proc_first(const char *path)
 #define CONNS		2000
 #define CONNS_SLACK	64	/* what the rest of the system may hold */
 
-TEST_F_TIMEOUT(httpd, connections_release_their_files, 600)
+TEST_F_TIMEOUT(httpd, connections_release_their_files, 3600)
 {
 	/* Files, inodes and dentries allocated: each socket has one of each. */
 	static const char *const what[] = {
