@@ -5,8 +5,10 @@
  * arguments, the caller's arch and the instruction pointer of the
  * script(2) call.  ALLOW and LOG let the op go ahead; ERRNO makes it
  * return -errno and the run go on; KILL_THREAD and KILL_PROCESS kill as
- * the real call would, with SIGSYS; TRAP, TRACE and USER_NOTIF make it
- * return -EPERM, with no signal and no notification.  The composite ops
+ * the real call would, with SIGSYS; USER_NOTIF asks the listener, and
+ * with none the op fails with -ENOSYS, as the real call; TRACE with no
+ * tracer fails it with -ENOSYS, as the real call; TRAP, and TRACE with a
+ * tracer, make it return -EPERM with no signal or stop.  The composite ops
  * READ_MIN, WRITE_ALL and MOVE pass as read, write and sendfile.
  *
  * A filter is per process and cannot be removed, so each test installs
@@ -33,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -415,68 +418,54 @@ static void on_sigsys(int sig)
 	__atomic_fetch_add(&rep->sigsys, 1, __ATOMIC_RELAXED);
 }
 
-/*
- * TRAP, TRACE and USER_NOTIF need the registers of a real call: the op
- * fails with EPERM, and no SIGSYS comes, no tracer or supervisor is asked.
- * The real call then does what the action says, to show the filter works.
- */
-static void no_signal_getpid(__u32 action)
+/* The result of the real getpid() as a system call: pid or -errno */
+static long real_getpid(void)
+{
+	long ret = syscall(__NR_getpid);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* The result of a call of a number that does not exist: -errno */
+static long no_such_call(void)
+{
+	return syscall(-1) < 0 ? -errno : 0;
+}
+
+/* Two getpid ops in one run: their results in @ret[0] and @ret[1] */
+static void getpid_ops(long *ret)
 {
 	static const int ops[] = { SCRIPT_OP_GETPID, SCRIPT_OP_GETPID };
-	struct sigaction sa = { .sa_handler = on_sigsys };
 	struct call calls[ARRAY_LEN(ops)];
-	struct pollfd pfd = { .events = POLLIN };
-	struct filter f;
-	long ret;
-	int err;
 
-	CHECK_EQ(0, sigaction(SIGSYS, &sa, NULL));
-	filter_begin(&f);
-	filter_nr(&f, __NR_getpid, action);
-	pfd.fd = filter_install_flags(&f, action == SECCOMP_RET_USER_NOTIF ?
-					      SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
 	set_call(&calls[0], 0, 0, 0, 0, 0);
 	set_call(&calls[1], 0, 0, 0, 0, 0);
 	run_calls(ops, calls, ARRAY_LEN(ops));
-	CHECK_EQ(-EPERM, calls[0].ret);
-	CHECK_EQ(-EPERM, calls[1].ret);
-	CHECK_EQ(0, rep->sigsys);
-
-	switch (action) {
-	case SECCOMP_RET_TRAP:
-		syscall(__NR_getpid);
-		CHECK_EQ(1, rep->sigsys);
-		break;
-	case SECCOMP_RET_TRACE:
-		/* No tracer: the real call fails as one that does not exist. */
-		ret = syscall(__NR_getpid);
-		err = errno;
-		CHECK_EQ(-1, ret);
-		CHECK_EQ(-1, syscall(-1));
-		CHECK_EQ(errno, err);
-		CHECK_EQ(0, rep->sigsys);
-		break;
-	case SECCOMP_RET_USER_NOTIF:
-		/* The real call would wait for us: no notification came. */
-		CHECK_EQ(1, pfd.fd >= 0);
-		CHECK_EQ(0, poll(&pfd, 1, 0));
-		break;
-	}
+	ret[0] = calls[0].ret;
+	ret[1] = calls[1].ret;
 }
 
+/*
+ * TRAP hands a SIGSYS handler the registers of the call it stopped, here
+ * the outer script(2) call's: the op fails with EPERM, and no SIGSYS
+ * comes.  The real call then traps, to show the filter works.
+ */
 static void trap_getpid(void)
 {
-	no_signal_getpid(SECCOMP_RET_TRAP);
-}
+	struct sigaction sa = { .sa_handler = on_sigsys };
+	struct filter f;
+	long ret[2];
 
-static void trace_getpid(void)
-{
-	no_signal_getpid(SECCOMP_RET_TRACE);
-}
-
-static void user_notif_getpid(void)
-{
-	no_signal_getpid(SECCOMP_RET_USER_NOTIF);
+	CHECK_EQ(0, sigaction(SIGSYS, &sa, NULL));
+	filter_begin(&f);
+	filter_nr(&f, __NR_getpid, SECCOMP_RET_TRAP);
+	filter_install(&f);
+	getpid_ops(ret);
+	CHECK_EQ(-EPERM, ret[0]);
+	CHECK_EQ(-EPERM, ret[1]);
+	CHECK_EQ(0, rep->sigsys);
+	syscall(__NR_getpid);
+	CHECK_EQ(1, rep->sigsys);
 }
 
 TEST(trap_is_eperm_without_sigsys)
@@ -484,14 +473,200 @@ TEST(trap_is_eperm_without_sigsys)
 	run_child(_metadata, trap_getpid, 0);
 }
 
-TEST(trace_is_eperm_without_a_tracer_stop)
+/* TRACE with no tracer: the op fails with ENOSYS, as the real call. */
+static void trace_getpid(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigsys };
+	struct filter f;
+	long ret[2];
+
+	CHECK_EQ(0, sigaction(SIGSYS, &sa, NULL));
+	filter_begin(&f);
+	filter_nr(&f, __NR_getpid, SECCOMP_RET_TRACE);
+	filter_install(&f);
+	getpid_ops(ret);
+	CHECK_EQ(no_such_call(), real_getpid());
+	CHECK_EQ(real_getpid(), ret[0]);
+	CHECK_EQ(real_getpid(), ret[1]);
+	CHECK_EQ(0, rep->sigsys);
+}
+
+TEST(trace_without_a_tracer_is_enosys_as_the_call)
 {
 	run_child(_metadata, trace_getpid, 0);
 }
 
-TEST(user_notif_is_eperm_without_a_notification)
+/*
+ * TRACE with a tracer: the op fails with EPERM and the tracer sees no stop,
+ * since it would act on the registers of the script(2) call; the real
+ * call then stops for it once.  The tracee is a child of the test's child.
+ */
+static void trace_with_tracer(void)
 {
-	run_child(_metadata, user_notif_getpid, 0);
+	int status, stops = 0;
+	pid_t pid;
+
+	pid = fork();
+	CHECK_EQ(1, pid >= 0);
+	if (!pid) {
+		long ret[2], self = getpid();
+		struct filter f;
+
+		CHECK_EQ(0, ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+		CHECK_EQ(0, raise(SIGSTOP));
+		filter_begin(&f);
+		filter_nr(&f, __NR_getpid, SECCOMP_RET_TRACE);
+		filter_install(&f);
+		getpid_ops(ret);
+		CHECK_EQ(-EPERM, ret[0]);
+		CHECK_EQ(-EPERM, ret[1]);
+		rep->reached = 1;
+		/* The tracer lets the real call go on. */
+		CHECK_EQ(self, real_getpid());
+		_exit(0);
+	}
+	CHECK_EQ(pid, waitpid(pid, &status, 0));
+	CHECK_EQ(1, WIFSTOPPED(status));
+	CHECK_EQ(0, ptrace(PTRACE_SETOPTIONS, pid, NULL,
+			   (void *)(long)(PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)));
+	CHECK_EQ(0, ptrace(PTRACE_CONT, pid, NULL, NULL));
+	for (;;) {
+		CHECK_EQ(pid, waitpid(pid, &status, 0));
+		if (!WIFSTOPPED(status))
+			break;
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+			/* Only the real calls, after the ops */
+			CHECK_EQ(1, rep->reached);
+			stops++;
+		}
+		CHECK_EQ(0, ptrace(PTRACE_CONT, pid, NULL, NULL));
+	}
+	CHECK_EQ(1, WIFEXITED(status));
+	CHECK_EQ(0, WEXITSTATUS(status));
+	CHECK_EQ(1, stops);
+}
+
+TEST(trace_with_a_tracer_is_eperm_without_a_stop)
+{
+	run_child(_metadata, trace_with_tracer, 0);
+}
+
+/*
+ * USER_NOTIF with no listener, as a filter installed without one and one
+ * whose listener was closed: the op fails with ENOSYS, as the real call.
+ */
+static void user_notif_no_listener(bool closed)
+{
+	struct filter f;
+	long ret[2];
+	int fd;
+
+	filter_begin(&f);
+	filter_nr(&f, __NR_getpid, SECCOMP_RET_USER_NOTIF);
+	fd = filter_install_flags(&f, closed ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
+	if (closed)
+		CHECK_EQ(0, close(fd));
+	getpid_ops(ret);
+	CHECK_EQ(no_such_call(), real_getpid());
+	CHECK_EQ(real_getpid(), ret[0]);
+	CHECK_EQ(real_getpid(), ret[1]);
+}
+
+static void user_notif_without_listener(void)
+{
+	user_notif_no_listener(false);
+}
+
+static void user_notif_closed_listener(void)
+{
+	user_notif_no_listener(true);
+}
+
+TEST(user_notif_without_a_listener_is_enosys_as_the_call)
+{
+	run_child(_metadata, user_notif_without_listener, 0);
+}
+
+TEST(user_notif_with_a_closed_listener_is_enosys_as_the_call)
+{
+	run_child(_metadata, user_notif_closed_listener, 0);
+}
+
+/* The supervisor's answers, in turn: a value, an error, go on. */
+#define NOTIF_VAL	4242
+#define NOTIF_ERR	EACCES
+
+static int notif_fd;
+static pid_t notif_pid;
+
+/* Answers each notification, the i-th as NOTIF_VAL, NOTIF_ERR or CONTINUE. */
+static void *supervise(void *arg)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	int i;
+
+	for (i = 0; ; i++) {
+		memset(&req, 0, sizeof(req));
+		if (ioctl(notif_fd, SECCOMP_IOCTL_NOTIF_RECV, &req))
+			break;
+		CHECK_EQ(__NR_getpid, req.data.nr);
+		CHECK_EQ(ARCH_NR, req.data.arch);
+		CHECK_EQ(notif_pid, req.pid);
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		switch (i % 3) {
+		case 0:
+			resp.val = NOTIF_VAL;
+			break;
+		case 1:
+			resp.error = -NOTIF_ERR;
+			break;
+		case 2:
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			break;
+		}
+		CHECK_EQ(0, ioctl(notif_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp));
+	}
+	return NULL;
+}
+
+/*
+ * USER_NOTIF with a listener: the supervisor is asked about each op, with
+ * the op's number and arch, and its answer is the op's result, or the op
+ * is made when it says so; the same as for the real calls.  The
+ * supervisor thread makes no getpid() call, the one the filter catches.
+ */
+static void user_notif_listener(void)
+{
+	static const int ops[] = { SCRIPT_OP_GETPID, SCRIPT_OP_GETPID,
+				   SCRIPT_OP_GETPID };
+	struct call calls[ARRAY_LEN(ops)];
+	struct filter f;
+	unsigned int i;
+	pthread_t t;
+
+	notif_pid = getpid();
+	filter_begin(&f);
+	filter_nr(&f, __NR_getpid, SECCOMP_RET_USER_NOTIF);
+	notif_fd = filter_install_flags(&f, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	CHECK_EQ(1, notif_fd >= 0);
+	CHECK_EQ(0, pthread_create(&t, NULL, supervise, NULL));
+	for (i = 0; i < ARRAY_LEN(ops); i++)
+		set_call(&calls[i], 0, 0, 0, 0, 0);
+	run_calls(ops, calls, ARRAY_LEN(ops));
+	CHECK_EQ(NOTIF_VAL, calls[0].ret);
+	CHECK_EQ(-NOTIF_ERR, calls[1].ret);
+	CHECK_EQ(notif_pid, calls[2].ret);
+	/* The real calls, answered the same way in turn */
+	CHECK_EQ(calls[0].ret, real_getpid());
+	CHECK_EQ(calls[1].ret, real_getpid());
+	CHECK_EQ(calls[2].ret, real_getpid());
+}
+
+TEST(user_notif_asks_the_listener_as_the_call)
+{
+	run_child(_metadata, user_notif_listener, 0);
 }
 
 /* 0 or the errno of script(@cmd, @attr) */
