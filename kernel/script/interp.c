@@ -314,6 +314,13 @@ done:
 		return -EINTR;
 	}
 	regs[SCRIPT_REG_0] = ret;
+	/*
+	 * The op took effect, but a fatal signal came meanwhile (a close
+	 * that failed with -EINTR, a write that raised SIGPIPE): the run
+	 * ends before another instruction can store.
+	 */
+	if (unlikely(fatal_signal_pending(current)))
+		return -EINTR;
 	return 0;
 }
 

@@ -1147,6 +1147,69 @@ TEST(sigkill_ends_a_resumable_run)
 }
 
 /*
+ * A write to a pipe with no reader raises SIGPIPE, which kills at once
+ * when its action is the default: fatal from the moment the write
+ * returns.  The store after the write must not happen, in a run as after
+ * the real call, which never returns to the store.  @in_script picks the
+ * run or the real call; the child leaves in *@mark what it reached.
+ */
+static void write_then_store(__u64 *mark, bool in_script)
+{
+	/* r0 = write(r1, r2, 1); *r6 = 1; r0 = 0; exit */
+	const struct script_insn prog[] = {
+		MOV64_REG(6, 4),
+		MOV64_IMM(3, 1),
+		CALL_OP(SCRIPT_OP_WRITE),
+		ST(SCRIPT_DW, 6, 0, 1),
+		MOV64_IMM(0, 0),
+		EXIT,
+	};
+	struct script_attr attr = { };
+	sigset_t none;
+	int p[2];
+
+	sigemptyset(&none);
+	if (pipe(p) || close(p[0]) || signal(SIGPIPE, SIG_DFL) == SIG_ERR ||
+	    sigprocmask(SIG_SETMASK, &none, NULL))
+		_exit(2);
+	*mark = 0;
+	if (!in_script) {
+		if (write(p[1], "x", 1) < 0)
+			*mark = 1;
+		_exit(3);
+	}
+	script_attr_prog(&attr, prog, ARRAY_LEN(prog));
+	attr.args[0] = p[1];
+	attr.args[1] = (uintptr_t)"x";
+	attr.args[3] = (uintptr_t)mark;
+	do_run(&attr);
+	_exit(3);
+}
+
+TEST(fatal_signal_from_an_op_stops_the_next_store)
+{
+	struct shared *sh = shared_map();
+	int in_script, status;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, sh);
+	for (in_script = 0; in_script < 2; in_script++) {
+		sh->ctl[0] = 2;
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			write_then_store(&sh->ctl[0], in_script);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFSIGNALED(status))
+			TH_LOG("%s: status %#x", in_script ? "run" : "call", status);
+		EXPECT_EQ(SIGPIPE, WTERMSIG(status));
+		EXPECT_EQ(0, sh->ctl[0])
+			TH_LOG("%s: the store after the write happened",
+			       in_script ? "run" : "call");
+	}
+}
+
+/*
  * A signal cuts a long memcpy op short, as it would a read(2): the op
  * returns what it copied, the program copies the rest, and SA_RESTART
  * hides the interruptions.  The copy is the same; every call of the op
