@@ -187,21 +187,53 @@ struct script_memmem {
 	u8 win[SCRIPT_MEMMEM_MAX - 1 + SCRIPT_COPY_CHUNK];
 };
 
-/* The first match of @needle in @have >= @nlen bytes at @win, or -1. */
-static s64 script_find(const u8 *win, size_t have, const u8 *needle,
-		       size_t nlen)
+/*
+ * Work of a memmem beyond the chunks it reads: every candidate that
+ * starts with the needle's first byte costs a compare of up to the
+ * needle's length, so a needle that almost matches everywhere ('aaa...b'
+ * in 'aaa...a') costs up to SCRIPT_MEMMEM_MAX compared bytes per haystack
+ * byte.  Each SCRIPT_COPY_CHUNK bytes compared is a step of the budget,
+ * taken as for a chunk read (script_scan_next()), so that max_steps
+ * bounds the comparisons and a signal stops a long search.
+ */
+static int script_find_charge(struct script_run_ctx *ctx, size_t *work,
+			      size_t nlen)
+{
+	int err;
+
+	*work += nlen;
+	while (*work >= SCRIPT_COPY_CHUNK) {
+		err = script_scan_next(ctx);
+		if (err)
+			return err;
+		*work -= SCRIPT_COPY_CHUNK;
+		script_resched();
+	}
+	return 0;
+}
+
+/*
+ * The first match of @needle in @have >= @nlen bytes at @win, -ENOENT, or
+ * -EINTR or -ETIME from the charge of its compares (@work).
+ */
+static s64 script_find(struct script_run_ctx *ctx, const u8 *win, size_t have,
+		       const u8 *needle, size_t nlen, size_t *work)
 {
 	const u8 *p = win, *end = win + have - nlen + 1;
+	int err;
 
 	while (p < end) {
 		p = memchr(p, needle[0], end - p);
 		if (!p)
 			break;
+		err = script_find_charge(ctx, work, nlen);
+		if (err)
+			return err;
 		if (!memcmp(p, needle, nlen))
 			return p - win;
 		p++;
 	}
-	return -1;
+	return -ENOENT;
 }
 
 /*
@@ -210,7 +242,8 @@ static s64 script_find(const u8 *win, size_t have, const u8 *needle,
  * none, -EINVAL when r4 is above SCRIPT_MEMMEM_MAX, -ENOMEM.  The needle
  * is read whole (-EFAULT); the haystack, chunk by chunk, only as far as
  * the first match ends.  Chunks overlap by r4 - 1 bytes, kept in the
- * kernel, so each haystack byte is read once.
+ * kernel, so each haystack byte is read once.  Each chunk read after the
+ * first, and each SCRIPT_COPY_CHUNK bytes compared, is a step.
  */
 s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args)
 {
@@ -218,7 +251,7 @@ s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args)
 	const void __user *needle = u64_to_user_ptr(args[2]);
 	u64 hlen = args[1], nlen = args[3], pos = 0, base = 0;
 	struct script_memmem *m;
-	size_t have = 0;
+	size_t have = 0, work = 0;
 	s64 ret;
 
 	if (hlen > MAX_RW_COUNT || nlen > SCRIPT_MEMMEM_MAX)
@@ -255,11 +288,14 @@ s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args)
 		if (have >= nlen) {
 			size_t keep = nlen - 1;
 
-			ret = script_find(m->win, have, m->needle, nlen);
+			ret = script_find(ctx, m->win, have, m->needle, nlen,
+					  &work);
 			if (ret >= 0) {
 				ret += base;
 				goto out;
 			}
+			if (ret != -ENOENT)
+				goto out;
 			memmove(m->win, m->win + have - keep, keep);
 			base += have - keep;
 			have = keep;

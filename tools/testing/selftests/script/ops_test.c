@@ -2433,6 +2433,49 @@ TEST_F(ops, memmem)
 	EXPECT_EQ(-EFAULT, OP(MEMMEM, U(hay), 100, BAD, 1));
 }
 
+/*
+ * memmem under a step budget: each chunk of the haystack after the first
+ * and each 256 bytes compared is a step, so a needle that nearly matches
+ * at every place ('a' x 255 then 'b' in 'a' x 4096: 3841 compares of 256
+ * bytes) costs a step per place, and a small budget stops it with -ETIME
+ * as it stops a long copy; a haystack with no candidate costs its chunks.
+ */
+TEST_F(ops, memmem_compares_are_steps)
+{
+	static const struct script_insn prog[] = { CALL_OP(SCRIPT_OP_MEMMEM), EXIT };
+	static unsigned char hay[4096], needle[SCRIPT_MEMMEM_MAX];
+	const __u64 places = sizeof(hay) - sizeof(needle) + 1;
+	const __u64 chunks = sizeof(hay) / 256;
+	struct script_attr attr = { };
+
+	memset(needle, 'a', sizeof(needle) - 1);
+	needle[sizeof(needle) - 1] = 'b';
+	attr.args[0] = U(hay);
+	attr.args[1] = sizeof(hay);
+	attr.args[2] = U(needle);
+	attr.args[3] = sizeof(needle);
+
+	/* No candidate: the call, the chunks after the first, the exit */
+	memset(hay, 'x', sizeof(hay));
+	attr.max_steps = 100;
+	ASSERT_EQ(0, script_run(&attr, prog, ARRAY_LEN(prog)));
+	EXPECT_EQ(-ENOENT, (long)attr.retval);
+	EXPECT_EQ(1 + (chunks - 1) + 1, attr.steps);
+
+	/* A candidate at every place: a step each, and the budget stops it */
+	memset(hay, 'a', sizeof(hay));
+	EXPECT_EQ(-ETIME, script_run(&attr, prog, ARRAY_LEN(prog)));
+	EXPECT_EQ(100, attr.steps);
+	EXPECT_EQ(1, attr.pc);
+
+	/* With no budget it ends, having counted every compare */
+	attr.max_steps = 0;
+	ASSERT_EQ(0, script_run(&attr, prog, ARRAY_LEN(prog)));
+	EXPECT_EQ(-ENOENT, (long)attr.retval);
+	EXPECT_LE(1 + places + 1, attr.steps);
+	EXPECT_GE(1 + places + chunks + 1, attr.steps);
+}
+
 TEST_F(ops, parse_u64)
 {
 	static const struct {
