@@ -6,8 +6,9 @@
  * epoll), ops_misc.c (time and process), ops_move.c (composite I/O),
  * ops_bg.c (background moves) and ops_mem.c (user memory).  An op whose
  * system call this kernel lacks (sockets without CONFIG_NET, epoll without
- * CONFIG_EPOLL) has no row: the verifier refuses it and SCRIPT_PROBE does
- * not mark it supported.
+ * CONFIG_EPOLL), or whose arguments no system call of this architecture
+ * takes as the op does, has no row: the verifier refuses it and
+ * SCRIPT_PROBE does not mark it supported.
  */
 
 #include <linux/nospec.h>
@@ -23,10 +24,17 @@
 	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = 5, .tail = true,	\
 			     .nr = NR, .fn = FN }
 
-#ifdef __NR_fstat
-#define SCRIPT_NR_FSTAT		__NR_fstat
+/*
+ * A 32-bit kernel's ppoll and clock_gettime take the old 32-bit timespec;
+ * the ops take struct __kernel_timespec, as the _time64 calls do, and
+ * pass as those.  nanosleep has no _time64 call: no op on such a kernel.
+ */
+#ifdef CONFIG_64BIT
+#define SCRIPT_NR_PPOLL		__NR_ppoll
+#define SCRIPT_NR_CLOCK_GETTIME	__NR_clock_gettime
 #else
-#define SCRIPT_NR_FSTAT		__NR_fstat64
+#define SCRIPT_NR_PPOLL		__NR_ppoll_time64
+#define SCRIPT_NR_CLOCK_GETTIME	__NR_clock_gettime64
 #endif
 
 static const struct script_op script_ops[] = {
@@ -35,16 +43,28 @@ static const struct script_op script_ops[] = {
 	/* files */
 	OP(READ,		"read",		3, __NR_read,		script_op_read),
 	OP(WRITE,		"write",	3, __NR_write,		script_op_write),
+	/*
+	 * A 32-bit system call takes the position in two registers, laid
+	 * out as each architecture's ABI says: no op there, so that no
+	 * filter sees the position where the call does not have it.
+	 */
+#ifdef CONFIG_64BIT
 	OP(PREAD64,		"pread64",	4, __NR_pread64,	script_op_pread64),
 	OP(PWRITE64,		"pwrite64",	4, __NR_pwrite64,	script_op_pwrite64),
+#endif
 	OP(READV,		"readv",	3, __NR_readv,		script_op_readv),
 	OP(WRITEV,		"writev",	3, __NR_writev,		script_op_writev),
 	OP(OPENAT,		"openat",	4, __NR_openat,		script_op_openat),
 	OP(OPENAT2,		"openat2",	4, __NR_openat2,	script_op_openat2),
 	[SCRIPT_OP_CLOSE] = { .name = "close", .nargs = 1, .done_on_eintr = true,
 			      .nr = __NR_close, .fn = script_op_close },
+	/* Not on architectures that have only llseek and fstat64 (rv32) */
+#ifdef __NR_lseek
 	OP(LSEEK,		"lseek",	3, __NR_lseek,		script_op_lseek),
-	OP(FSTAT,		"fstat",	2, SCRIPT_NR_FSTAT,	script_op_fstat),
+#endif
+#if defined(__ARCH_WANT_NEW_STAT) && defined(__NR_fstat)
+	OP(FSTAT,		"fstat",	2, __NR_fstat,		script_op_fstat),
+#endif
 	OP(STATX,		"statx",	5, __NR_statx,		script_op_statx),
 	OP(SENDFILE,		"sendfile",	4, SCRIPT_NR_SENDFILE,	script_op_sendfile),
 	OP6(SPLICE,		"splice",	__NR_splice,		script_op_splice),
@@ -70,7 +90,7 @@ static const struct script_op script_ops[] = {
 #ifdef __NR_poll
 	OP(POLL,		"poll",		3, __NR_poll,		script_op_poll),
 #endif
-	OP(PPOLL,		"ppoll",	5, __NR_ppoll,		script_op_ppoll),
+	OP(PPOLL,		"ppoll",	5, SCRIPT_NR_PPOLL,	script_op_ppoll),
 #ifdef CONFIG_EPOLL
 	OP(EPOLL_CREATE1,	"epoll_create1", 1, __NR_epoll_create1,	script_op_epoll_create1),
 	OP(EPOLL_CTL,		"epoll_ctl",	4, __NR_epoll_ctl,	script_op_epoll_ctl),
@@ -79,8 +99,11 @@ static const struct script_op script_ops[] = {
 #endif
 #endif
 	/* time and process */
-	OP(CLOCK_GETTIME,	"clock_gettime", 2, __NR_clock_gettime,	script_op_clock_gettime),
+	OP(CLOCK_GETTIME,	"clock_gettime", 2, SCRIPT_NR_CLOCK_GETTIME,
+	   script_op_clock_gettime),
+#ifdef CONFIG_64BIT
 	OP(NANOSLEEP,		"nanosleep",	2, __NR_nanosleep,	script_op_nanosleep),
+#endif
 	OP(GETPID,		"getpid",	0, __NR_getpid,		script_op_getpid),
 	/*
 	 * Composite I/O: each runs the filters itself, once, for the system

@@ -31,6 +31,8 @@ s64 script_op_write(struct script_run_ctx *ctx, const u64 *args)
 			  (size_t)args[2]);
 }
 
+/* On 64-bit kernels only: see the op table. */
+#ifdef CONFIG_64BIT
 /* pread64(r1 fd, r2 buf, r3 count, r4 pos) */
 s64 script_op_pread64(struct script_run_ctx *ctx, const u64 *args)
 {
@@ -44,6 +46,7 @@ s64 script_op_pwrite64(struct script_run_ctx *ctx, const u64 *args)
 	return ksys_pwrite64((unsigned int)args[0], SCRIPT_UPTR(args[1]),
 			     (size_t)args[2], (loff_t)args[3]);
 }
+#endif
 
 /* readv(r1 fd, r2 iov, r3 iovcnt) */
 s64 script_op_readv(struct script_run_ctx *ctx, const u64 *args)
@@ -87,8 +90,8 @@ s64 script_op_close(struct script_run_ctx *ctx, const u64 *args)
 
 /*
  * Position and status: lseek(2), fstat(2) and statx(2).  fstat is the
- * architecture's newfstat, with its struct stat; on an architecture that
- * has only fstat64 the op fails with -EOPNOTSUPP.
+ * architecture's newfstat, with its struct stat; an architecture that has
+ * only fstat64 has no fstat op, and one with only llseek no lseek op.
  */
 
 /* lseek(r1 fd, r2 offset, r3 whence) */
@@ -98,15 +101,13 @@ s64 script_op_lseek(struct script_run_ctx *ctx, const u64 *args)
 			  (unsigned int)args[2]);
 }
 
+#if defined(__ARCH_WANT_NEW_STAT) && defined(__NR_fstat)
 /* fstat(r1 fd, r2 statbuf) */
 s64 script_op_fstat(struct script_run_ctx *ctx, const u64 *args)
 {
-#ifdef __ARCH_WANT_NEW_STAT
 	return ksys_newfstat((unsigned int)args[0], SCRIPT_UPTR(args[1]));
-#else
-	return -EOPNOTSUPP;
-#endif
 }
+#endif
 
 /* statx(r1 dirfd, r2 path, r3 flags, r4 mask, r5 statxbuf) */
 s64 script_op_statx(struct script_run_ctx *ctx, const u64 *args)

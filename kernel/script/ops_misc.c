@@ -23,7 +23,7 @@
  * is dropped here and the result returned unchanged.
  */
 
-/* clock_gettime(r1 clockid, r2 tp) */
+/* clock_gettime(r1 clockid, r2 tp), clock_gettime64 on a 32-bit kernel */
 s64 script_op_clock_gettime(struct script_run_ctx *ctx, const u64 *args)
 {
 	return ksys_clock_gettime((clockid_t)args[0], SCRIPT_UPTR(args[1]));
@@ -32,20 +32,18 @@ s64 script_op_clock_gettime(struct script_run_ctx *ctx, const u64 *args)
 /*
  * nanosleep(r1 req, r2 rem), with the struct __kernel_timespec of 64-bit
  * kernels; a 32-bit kernel's nanosleep(2) takes the old 32-bit one, and
- * the op fails there with -EOPNOTSUPP.
+ * there is no op there.
  */
+#ifdef CONFIG_64BIT
 s64 script_op_nanosleep(struct script_run_ctx *ctx, const u64 *args)
 {
-#ifdef CONFIG_64BIT
 	long ret = ksys_nanosleep(SCRIPT_UPTR(args[0]), SCRIPT_UPTR(args[1]));
 
 	if (ret == -ERESTART_RESTARTBLOCK)
 		current->restart_block.fn = do_no_restart_syscall;
 	return ret;
-#else
-	return -EOPNOTSUPP;
-#endif
 }
+#endif
 
 /* getpid(): the thread group id, in the caller's pid namespace */
 s64 script_op_getpid(struct script_run_ctx *ctx, const u64 *args)

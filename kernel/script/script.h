@@ -192,17 +192,30 @@ static inline bool script_uaddr_ok(u64 addr)
  * rules and watches, as io_uring audits its requests), which the
  * interpreter ends with script_audit_exit() when the op returns.
  *
+ * On a 32-bit kernel a system call's registers are 32 bits wide, and the
+ * filter of a real call sees each argument as the register holds it: the
+ * filter sees the low 32 bits of each of @args, which is all the op uses
+ * of it (the ops with a 64-bit argument, pread64 and pwrite64, are not in
+ * the op table there), so that no op acts on a value other than the one
+ * the filter saw.
+ *
  * Return: true when the call must not be made, its result in *@ret.
  */
 static inline bool script_syscall_denied(struct script_run_ctx *ctx, int nr,
 					 const u64 *args, s64 *ret)
 {
+	u64 regs[6];
 	long r;
-	int err;
+	int err, i;
 
 	if (unlikely(in_compat_syscall())) {
 		*ret = -EOPNOTSUPP;
 		return true;
+	}
+	if (!IS_ENABLED(CONFIG_64BIT)) {
+		for (i = 0; i < 6; i++)
+			regs[i] = (unsigned long)args[i];
+		args = regs;
 	}
 	err = seccomp_filter_syscall(nr, args, &r);
 	if (likely(!err)) {
