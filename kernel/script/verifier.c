@@ -671,8 +671,8 @@ static int check_init(struct script_verifier *v)
 			unset &= ~args;
 			if (unset)
 				return reject(v, pc,
-					      "r%lu is read before it is written on some path",
-					      __ffs(unset));
+					      "r%u is read before it is written on some path",
+					      (unsigned int)__ffs(unset));
 			s->args |= args;
 			if (v->insns[pc].code == (SCRIPT_JMP | SCRIPT_EXIT) &&
 			    !(init & REG(SCRIPT_REG_0)))
