@@ -12,6 +12,9 @@
 #   make lint            checkpatch --strict over the series and its tests,
 #                        W=1 and sparse over kernel/script
 #   make kcheck          compile kernel/script with W=1 and sparse only
+#   make cross           compile kernel/script with W=1 and sparse for each
+#                        32-bit architecture with a cross compiler
+#                        (i386 arm riscv32 mips powerpc; CROSS_ARCHS=...)
 #   make clean           remove build/ (the pristine source cache stays)
 #
 # The pristine source is extracted once into $(CACHE); the build tree,
@@ -80,8 +83,8 @@ LINT_EXCEPT_FILES := $(foreach e,$(LINT_EXCEPT),$(firstword $(subst :, ,$(e))))
 PATCH_EXCEPT	:= 0005-seccomp-run-the-filters-for-a-system-call-made-on-a-task-s-behalf.patch:ENOSYS
 PATCH_EXCEPT_FILES := $(foreach e,$(PATCH_EXCEPT),$(TOP)/patches/$(firstword $(subst :, ,$(e))))
 
-.PHONY: all deps tree config kernel kcheck lint lib libtest selftests initramfs \
-	check run clean
+.PHONY: all deps tree config kernel kcheck cross lint lib libtest selftests \
+	initramfs check run clean
 
 all: check
 
@@ -114,6 +117,13 @@ kernel: config
 kcheck: config
 	@$(KMAKE) W=1 C=2 kernel/script/ 2>&1 | tee $(OBJ)/kcheck.log
 	@! grep -E 'warning:|error:' $(OBJ)/kcheck.log
+
+# 32-bit architectures: tinyconfig with harness/cross.config, objects in
+# $(BUILD)/cross/obj-ARCH; each make takes the kernel build lock.
+CROSS_ARCHS	?= i386 arm riscv32 mips powerpc
+
+cross: tree
+	@$(TOP)/harness/cross.sh $(TREE) $(BUILD)/cross $(CROSS_ARCHS)
 
 # checkpatch exits non-zero on a CHECK too: --strict clean means none.
 lint: kcheck
