@@ -17,6 +17,7 @@ archs=${*:-i386 arm riscv32 mips powerpc}
 lock=/tmp/script-kbuild.lock
 summary=
 failed=0
+noise='^builtin:1:9: warning: preprocessor token __ATOMIC_[A-Z_]* redefined$'
 
 for a in $archs; do
 	extra=
@@ -57,11 +58,15 @@ for a in $archs; do
 		$kmake prepare &&
 		$kmake W=1 $check kernel/script/
 	" >"$log" 2>&1 || echo "cross: make failed" >>"$log"
-	n=$(grep -cE 'warning:|error:|make failed|^config: ' "$log" || true)
+	# sparse on mips: the compiler's predefined macros, which
+	# arch/mips/Makefile hands sparse, redefine sparse's own __ATOMIC_*
+	# in every file; nothing of kernel/script.
+	grep -vE "$noise" "$log" >"$log.problems" || true
+	n=$(grep -cE 'warning:|error:|make failed|^config: ' "$log.problems" || true)
 	if [ "$n" -eq 0 ]; then
 		summary="$summary  $a: clean (W=1${check:+, sparse})\n"
 	else
-		grep -E 'warning:|error:|make failed|^config: ' "$log" | head -20
+		grep -E 'warning:|error:|make failed|^config: ' "$log.problems" | head -20
 		summary="$summary  $a: $n problems\n"
 		failed=1
 	fi
