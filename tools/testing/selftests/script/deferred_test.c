@@ -156,13 +156,26 @@ done:
 	return status;
 }
 
+/* @pid must die of @sig after min_ms to max_ms of CPU time. */
+static void expect_killed(struct __test_metadata *_metadata, pid_t pid,
+			  int sig, long min_ms, long max_ms)
+{
+	long cpu_ms;
+	int status;
+
+	status = wait_child(pid, &cpu_ms);
+	TH_LOG("status %#x after %ld ms of CPU", status, cpu_ms);
+	ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
+	EXPECT_EQ(sig, WTERMSIG(status));
+	EXPECT_LE(min_ms, cpu_ms);
+	EXPECT_GT(max_ms, cpu_ms);
+}
+
 /* RLIMIT_CPU's soft limit sends SIGXCPU, whose default action kills. */
 TEST(rlimit_cpu_soft_kills)
 {
 	struct rlimit rl = { .rlim_cur = 1, .rlim_max = 2 };
-	long cpu_ms;
 	pid_t pid;
-	int status;
 
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -171,12 +184,7 @@ TEST(rlimit_cpu_soft_kills)
 			_exit(1);
 		run_forever();
 	}
-	status = wait_child(pid, &cpu_ms);
-	TH_LOG("status %#x after %ld ms of CPU", status, cpu_ms);
-	ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
-	EXPECT_EQ(SIGXCPU, WTERMSIG(status));
-	EXPECT_LE(1000, cpu_ms);
-	EXPECT_GT(2000, cpu_ms);
+	expect_killed(_metadata, pid, SIGXCPU, 1000, 2000);
 }
 
 /*
@@ -188,9 +196,7 @@ TEST(rlimit_cpu_hard_kills)
 	struct rlimit rl = { .rlim_cur = 1, .rlim_max = 2 };
 	struct sigaction sa = { .sa_handler = note_signal, .sa_flags = SA_RESTART };
 	char sigs[8];
-	long cpu_ms;
 	pid_t pid;
-	int status;
 	ssize_t n;
 
 	ASSERT_EQ(0, pipe2(signal_pipe, O_NONBLOCK));
@@ -201,16 +207,12 @@ TEST(rlimit_cpu_hard_kills)
 			_exit(1);
 		run_forever();
 	}
-	status = wait_child(pid, &cpu_ms);
+	expect_killed(_metadata, pid, SIGKILL, 2000, 3000);
 	n = read(signal_pipe[0], sigs, sizeof(sigs));
-	TH_LOG("status %#x after %ld ms of CPU, %zd SIGXCPU", status, cpu_ms, n);
-	ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
-	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	TH_LOG("%zd SIGXCPU before", n);
 	EXPECT_LE(1, n);
 	if (n > 0)
 		EXPECT_EQ(SIGXCPU, sigs[0]);
-	EXPECT_LE(2000, cpu_ms);
-	EXPECT_GT(3000, cpu_ms);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
 }
@@ -256,9 +258,7 @@ TEST(rlimit_rttime_kills)
 {
 	struct rlimit rl = { .rlim_cur = 200000, .rlim_max = 1000000 };
 	struct sched_param sp = { .sched_priority = 1 };
-	long cpu_ms;
 	pid_t pid;
-	int status;
 
 	if (sched_setscheduler(0, SCHED_FIFO, &sp))
 		SKIP(return, "no SCHED_FIFO: %s", strerror(errno));
@@ -273,12 +273,7 @@ TEST(rlimit_rttime_kills)
 			_exit(1);
 		run_forever();
 	}
-	status = wait_child(pid, &cpu_ms);
-	TH_LOG("status %#x after %ld ms of CPU", status, cpu_ms);
-	ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
-	EXPECT_EQ(SIGXCPU, WTERMSIG(status));
-	EXPECT_LE(200, cpu_ms);
-	EXPECT_GT(1000, cpu_ms);
+	expect_killed(_metadata, pid, SIGXCPU, 200, 1000);
 }
 
 TEST_HARNESS_MAIN
