@@ -38,9 +38,10 @@
  *   the released request-key and rseq's CPU id (rseq's critical section
  *   fixup needs the user registers: there is none inside a system call);
  * - TIF_NOTIFY_SIGNAL alone, as get_signal() treats it: task work queued
- *   with TWA_SIGNAL (io_uring's), which need not stop the run.  A
- *   livepatch transition's fake signal does: it is left pending, and the
- *   run stops there as for a signal.
+ *   with TWA_SIGNAL (io_uring's), which need not stop the run (an op it
+ *   interrupted ends as the system call would: script_op_interrupted()).
+ *   A livepatch transition's fake signal does: it is left pending, and
+ *   the run stops there as for a signal.
  *
  * Signals, stops and freezes stop the run, which returns to user mode to
  * take them; rescheduling and RCU are script_resched()'s.
@@ -247,13 +248,26 @@ static u32 script_return(struct script_state *st)
 	return f->ret;
 }
 
+/* What script_op_interrupted() found */
+enum script_intr {
+	SCRIPT_INTR_NONE,	/* the op's result stands */
+	SCRIPT_INTR_STOP,	/* a signal: the run stops, the op runs again */
+	SCRIPT_INTR_RESTART,	/* task work alone: the op runs again now */
+};
+
 /*
- * True when an op's result says that a signal interrupted it before it
- * took effect: the run stops at the op, which runs again when the run
- * continues.  The restart codes never reach a program; when no signal is
- * pending (they are only returned with one) the op's result is -EINTR.
+ * Tells whether a signal interrupted an op before it took effect.  The
+ * restart codes never reach a program.  With a signal pending, the run
+ * stops at the op, which runs again when the run continues.  When the
+ * interruption was task work alone (TWA_SIGNAL, as io_uring queues it),
+ * it is done here and the op ends as the system call would on the way
+ * back to user mode: restarted at once for -ERESTARTSYS, -ERESTARTNOINTR
+ * and -ERESTARTNOHAND, -EINTR as it is, and -EINTR for
+ * -ERESTART_RESTARTBLOCK (nanosleep, poll), whose restart with the time
+ * left restart_syscall(2) would make.
  */
-static bool script_op_interrupted(const struct script_op *op, s64 *ret)
+static enum script_intr script_op_interrupted(const struct script_op *op,
+					      s64 *ret)
 {
 	switch (*ret) {
 	case -EINTR:
@@ -264,12 +278,17 @@ static bool script_op_interrupted(const struct script_op *op, s64 *ret)
 	case -ERESTARTNOINTR:
 	case -ERESTARTNOHAND:
 	case -ERESTART_RESTARTBLOCK:
-		if (signal_pending(current))
-			return true;
+		if (!signal_pending(current))
+			goto no_signal;
+		if (script_yield())
+			return SCRIPT_INTR_STOP;
+		if (*ret != -EINTR && *ret != -ERESTART_RESTARTBLOCK)
+			return SCRIPT_INTR_RESTART;
+no_signal:
 		*ret = -EINTR;
 		break;
 	}
-	return false;
+	return SCRIPT_INTR_NONE;
 }
 
 /*
@@ -284,11 +303,13 @@ static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 	const struct script_op *op = script_op_get(id);
 	/* Each op call: filled below rather than zeroed and copied into. */
 	u64 args[6] __uninitialized, steps = ctx->steps;
+	enum script_intr intr;
 	s64 ret;
 	int i;
 
 	if (WARN_ON_ONCE(!op))
 		return -EINVAL;
+again:
 	if (script_yield())
 		return -EINTR;
 	for (i = 0; i < 5; i++)
@@ -308,9 +329,12 @@ done:
 	trace_script_op(id, op->name, ret);
 	if (unlikely(ctx->exit_thread))
 		return -EINTR;
-	if (script_op_interrupted(op, &ret)) {
-		/* Done again when the run goes on: its charges are undone. */
+	intr = script_op_interrupted(op, &ret);
+	if (intr != SCRIPT_INTR_NONE) {
+		/* Done again: its charges are undone. */
 		ctx->steps = steps;
+		if (intr == SCRIPT_INTR_RESTART)
+			goto again;
 		return -EINTR;
 	}
 	regs[SCRIPT_REG_0] = ret;
@@ -470,7 +494,6 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	ctx->limit = limit;
 	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
-again:
 	for (;;) {
 		if (IS_ENABLED(CONFIG_DEBUG_SCRIPT) &&
 		    WARN_ON_ONCE(pc >= prog->len)) {
@@ -970,12 +993,6 @@ stop_here:
 park_here:
 	steps--;
 park:
-	/*
-	 * Deferred work alone interrupted an op (TIF_NOTIFY_SIGNAL): it is
-	 * done now, and the run goes on, doing the op again.
-	 */
-	if (!ctx->exit_thread && !script_yield())
-		goto again;
 	st.pc = pc;
 	st.steps = steps;
 	err = script_park(ctx, &st);
