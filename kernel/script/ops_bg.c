@@ -56,7 +56,7 @@
  *
  * Credentials: the thread acts with the caller's credentials at the op.
  * Before each chunk, and in its waits, it checks that the process's user
- * threads still have them (the same struct cred); once one has other
+ * threads still have them (script_cred_same()); once one has other
  * credentials, the move ends with -EPERM, so that a setuid(2) after the
  * op does not leave a move going on with the old ones.  A chunk already
  * under way, at most 1 MiB, completes first.
@@ -141,6 +141,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sched/xacct.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -347,6 +348,37 @@ static bool script_move_done(struct script_move *move)
 }
 
 /*
+ * Whether @a grants what @b does: the same ids, groups, capabilities,
+ * securebits, user namespace and LSM label.  Threads share one struct
+ * cred until one changes its own, but a thread may also have a copy of
+ * the same credentials (a thread keyring, setfsuid(2) back to the same
+ * id, glibc's set*id(2) broadcast to the same ids), which is no change.
+ */
+static bool script_cred_same(const struct cred *a, const struct cred *b)
+{
+	u32 sa, sb;
+
+	if (a == b)
+		return true;
+	if (!uid_eq(a->uid, b->uid) || !uid_eq(a->euid, b->euid) ||
+	    !uid_eq(a->suid, b->suid) || !uid_eq(a->fsuid, b->fsuid) ||
+	    !gid_eq(a->gid, b->gid) || !gid_eq(a->egid, b->egid) ||
+	    !gid_eq(a->sgid, b->sgid) || !gid_eq(a->fsgid, b->fsgid))
+		return false;
+	if (a->securebits != b->securebits || a->user_ns != b->user_ns ||
+	    a->group_info != b->group_info ||
+	    a->cap_inheritable.val != b->cap_inheritable.val ||
+	    a->cap_permitted.val != b->cap_permitted.val ||
+	    a->cap_effective.val != b->cap_effective.val ||
+	    a->cap_bset.val != b->cap_bset.val ||
+	    a->cap_ambient.val != b->cap_ambient.val)
+		return false;
+	security_cred_getsecid(a, &sa);
+	security_cred_getsecid(b, &sb);
+	return sa == sb;
+}
+
+/*
  * In the thread: what the process's user threads (all but its io threads
  * and other user workers) say about the move.  A process whose user
  * threads have all exited must not live on in its moves' threads: its
@@ -372,7 +404,7 @@ static int script_move_owner(struct script_move *move, struct task_struct *task)
 	for_each_thread(task, t) {
 		if (READ_ONCE(t->flags) & (PF_USER_WORKER | PF_EXITING))
 			continue;
-		if (rcu_access_pointer(t->real_cred) != move->cred) {
+		if (!script_cred_same(rcu_dereference(t->real_cred), move->cred)) {
 			err = -EPERM;
 			break;
 		}
