@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <liburing.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -281,6 +283,69 @@ TEST(rlimit_rttime_kills)
 		run_forever();
 	}
 	expect_killed(_metadata, pid, SIGXCPU, 200, 1000);
+}
+
+static int late_pipe;
+
+/* Writes a byte to late_pipe after 400 ms. */
+static void *write_late(void *arg)
+{
+	usleep(400000);
+	if (write(late_pipe, "x", 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+/* read(r1 fd, r2 buf, r3 count) */
+static const struct script_insn read_prog[] = {
+	CALL_OP(SCRIPT_OP_READ),
+	EXIT,
+};
+
+/*
+ * Task work queued with TWA_SIGNAL, as io_uring queues a completion,
+ * interrupts a blocking op as it interrupts read(2): the work is done,
+ * and the op is restarted as the call would be, with no state area and
+ * no signal.  Here a 100 ms io_uring timeout completes while a read op
+ * waits 400 ms for its byte.
+ */
+TEST(io_uring_completion_restarts_a_blocking_op)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100000000 };
+	struct script_attr attr = {};
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	pthread_t writer;
+	int p[2], ret;
+	char c = 0;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, pipe(p));
+	sqe = io_uring_get_sqe(&ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	late_pipe = p[1];
+	ASSERT_EQ(0, pthread_create(&writer, NULL, write_late, NULL));
+
+	script_attr_prog(&attr, read_prog, ARRAY_LEN(read_prog));
+	attr.args[0] = p[0];
+	attr.args[1] = (uintptr_t)&c;
+	attr.args[2] = 1;
+	ret = sys_script(SCRIPT_RUN, &attr, sizeof(attr));
+	EXPECT_EQ(0, ret) TH_LOG("script(2): %s", strerror(errno));
+	EXPECT_EQ(1, (int64_t)attr.retval);
+	EXPECT_EQ('x', c);
+	pthread_join(writer, NULL);
+
+	/* The timeout completed during the run, not after it. */
+	ASSERT_EQ(0, io_uring_peek_cqe(&ring, &cqe));
+	EXPECT_EQ(-ETIME, cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	close(p[0]);
+	close(p[1]);
 }
 
 TEST_HARNESS_MAIN
