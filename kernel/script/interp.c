@@ -64,14 +64,38 @@ void script_work(void)
 }
 
 /*
- * A yield point (a backward jump, a call, an op): let others run, report
- * an RCU-Tasks quiescent state as a userspace loop would, do the deferred
- * work, and tell whether a signal stops the run here.
+ * Thread flags that make a yield point more than a test: a signal to stop
+ * for, a reschedule, deferred work (SCRIPT_WORK).
  */
-static bool script_yield(void)
+#define SCRIPT_YIELD_FLAGS	(_TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL | \
+				 _TIF_NEED_RESCHED | SCRIPT_WORK)
+/*
+ * Yield points between two that report the quiescent states RCU and Tasks
+ * RCU wait for (script_resched()): a quiet yield point is one test of the
+ * thread's flags and a count, and 64 of them take microseconds.
+ */
+#define SCRIPT_QUIET_YIELDS	64
+
+/* A yield point's slow path: a full one, then whether a signal stops the run. */
+static noinline bool script_yield_slow(struct script_run_ctx *ctx)
 {
+	ctx->quiet = SCRIPT_QUIET_YIELDS;
 	script_resched();
 	return signal_pending(current);
+}
+
+/*
+ * A yield point (a backward jump, a call, an op): let others run, report
+ * an RCU-Tasks quiescent state as a userspace loop would, do the deferred
+ * work, and tell whether a signal stops the run here.  With no flag set
+ * it is one test and a count: the rest is script_yield_slow()'s, at once
+ * for a flag and every SCRIPT_QUIET_YIELDS yield points otherwise.
+ */
+static __always_inline bool script_yield(struct script_run_ctx *ctx)
+{
+	if (likely(!(read_thread_flags() & SCRIPT_YIELD_FLAGS) && --ctx->quiet))
+		return false;
+	return script_yield_slow(ctx);
 }
 
 static u64 script_div64(u64 a, u64 b, bool sdiv)
@@ -121,101 +145,89 @@ static u32 script_mod32(u32 a, u32 b, bool smod)
 #define IMM	insn->imm
 
 /*
- * Sets @p to the user address @base + @off; false when that does not fit
- * in a pointer (a 32-bit kernel), so that no address is silently cut.
+ * Loads @size bytes from the user address @addr into *@val, zero- or
+ * (@sx) sign-extended: false when the load faults, *@val as it was.  The
+ * access is inline: where the architecture masks user addresses, an
+ * address past the user range becomes one that faults, with no branch to
+ * mispredict; elsewhere user_read_access_begin() checks it.  On a 32-bit
+ * kernel an address that does not fit a pointer faults rather than being
+ * cut.  @size and @sx are constants: each use is one access.
  */
-static inline bool script_addr(u64 base, s16 off, void __user **p)
+static __always_inline bool script_get(u64 addr, u64 *val, int size, bool sx)
 {
-	u64 addr = base + off;
+	const void __user *p = u64_to_user_ptr(addr);
+	u64 v;
 
-	*p = u64_to_user_ptr(addr);
-	return script_uaddr_ok(addr);
+	if (!script_uaddr_ok(addr))
+		return false;
+	if (can_do_masked_user_access())
+		p = masked_user_access_begin(p);
+	else if (!user_read_access_begin(p, size))
+		return false;
+	switch (size) {
+	case 1: {
+		u8 b;
+
+		unsafe_get_user(b, (const u8 __user *)p, efault);
+		v = sx ? (u64)(s8)b : b;
+		break;
+	}
+	case 2: {
+		u16 h;
+
+		unsafe_get_user(h, (const u16 __user *)p, efault);
+		v = sx ? (u64)(s16)h : h;
+		break;
+	}
+	case 4: {
+		u32 w;
+
+		unsafe_get_user(w, (const u32 __user *)p, efault);
+		v = sx ? (u64)(s32)w : w;
+		break;
+	}
+	default:
+		unsafe_get_user(v, (const u64 __user *)p, efault);
+		break;
+	}
+	user_read_access_end();
+	*val = v;
+	return true;
+efault:
+	user_read_access_end();
+	return false;
 }
 
-/* LDX: 0, or -EFAULT when the load faults and leaves DST as it was. */
-static int script_load(const struct script_insn *insn, u64 *regs)
+/* Stores the low @size bytes of @v at the user address @addr: as script_get(). */
+static __always_inline bool script_put(u64 addr, u64 v, int size)
 {
-	int err = -EINVAL;
-	void __user *p;
-	u64 val = 0;
+	void __user *p = u64_to_user_ptr(addr);
 
-	if (!script_addr(SRC, insn->off, &p))
-		return -EFAULT;
-
-	switch (insn->code) {
-	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_B: {
-		u8 v;
-
-		err = get_user(v, (u8 __user *)p);
-		val = v;
+	if (!script_uaddr_ok(addr))
+		return false;
+	if (can_do_masked_user_access())
+		p = masked_user_access_begin(p);
+	else if (!user_write_access_begin(p, size))
+		return false;
+	switch (size) {
+	case 1:
+		unsafe_put_user((u8)v, (u8 __user *)p, efault);
+		break;
+	case 2:
+		unsafe_put_user((u16)v, (u16 __user *)p, efault);
+		break;
+	case 4:
+		unsafe_put_user((u32)v, (u32 __user *)p, efault);
+		break;
+	default:
+		unsafe_put_user(v, (u64 __user *)p, efault);
 		break;
 	}
-	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_H: {
-		u16 v;
-
-		err = get_user(v, (u16 __user *)p);
-		val = v;
-		break;
-	}
-	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_W: {
-		u32 v;
-
-		err = get_user(v, (u32 __user *)p);
-		val = v;
-		break;
-	}
-	case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_DW: {
-		u64 v;
-
-		err = get_user(v, (u64 __user *)p);
-		val = v;
-		break;
-	}
-	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_B: {
-		s8 v;
-
-		err = get_user(v, (s8 __user *)p);
-		val = v;
-		break;
-	}
-	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_H: {
-		s16 v;
-
-		err = get_user(v, (s16 __user *)p);
-		val = v;
-		break;
-	}
-	case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_W: {
-		s32 v;
-
-		err = get_user(v, (s32 __user *)p);
-		val = v;
-		break;
-	}
-	}
-	if (!err)
-		DST = val;
-	return err;
-}
-
-/* ST and STX: 0, or -EFAULT when the store faults. */
-static int script_store(const struct script_insn *insn, const u64 *regs)
-{
-	u64 v = SCRIPT_CLASS(insn->code) == SCRIPT_STX ? SRC : (s64)IMM;
-	void __user *p;
-
-	if (!script_addr(DST, insn->off, &p))
-		return -EFAULT;
-
-	switch (SCRIPT_SIZE(insn->code)) {
-	case SCRIPT_B:
-		return put_user((u8)v, (u8 __user *)p);
-	case SCRIPT_H:
-		return put_user((u16)v, (u16 __user *)p);
-	case SCRIPT_W:
-		return put_user((u32)v, (u32 __user *)p);
-	}
-	return put_user(v, (u64 __user *)p);
+	user_write_access_end();
+	return true;
+efault:
+	user_write_access_end();
+	return false;
 }
 
 /*
@@ -255,6 +267,13 @@ enum script_intr {
 	SCRIPT_INTR_RESTART,	/* task work alone: the op runs again now */
 };
 
+/* A result by which an op may tell that a signal interrupted it */
+static inline bool script_op_maybe_interrupted(s64 ret)
+{
+	return ret == -EINTR ||
+	       (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK);
+}
+
 /*
  * Tells whether a signal interrupted an op before it took effect.  The
  * restart codes never reach a program.  With a signal pending, the run
@@ -266,8 +285,9 @@ enum script_intr {
  * -ERESTART_RESTARTBLOCK (nanosleep, poll), whose restart with the time
  * left restart_syscall(2) would make.
  */
-static enum script_intr script_op_interrupted(const struct script_op *op,
-					      s64 *ret)
+static noinline enum script_intr
+script_op_interrupted(struct script_run_ctx *ctx, const struct script_op *op,
+		      s64 *ret)
 {
 	switch (*ret) {
 	case -EINTR:
@@ -280,7 +300,7 @@ static enum script_intr script_op_interrupted(const struct script_op *op,
 	case -ERESTART_RESTARTBLOCK:
 		if (!signal_pending(current))
 			goto no_signal;
-		if (script_yield())
+		if (script_yield_slow(ctx))
 			return SCRIPT_INTR_STOP;
 		if (*ret != -EINTR && *ret != -ERESTART_RESTARTBLOCK)
 			return SCRIPT_INTR_RESTART;
@@ -292,50 +312,119 @@ no_signal:
 }
 
 /*
+ * An op on user memory alone (struct script_op's @mem), with r1 to r4 in
+ * place.  The ops a program calls most are direct calls where a call
+ * through the table would be a retpoline; the table stays the one place
+ * an op is declared.
+ */
+static __always_inline s64 script_mem_fn(const struct script_op *op,
+					 struct script_run_ctx *ctx,
+					 const u64 *args)
+{
+	s64 (*fn)(struct script_run_ctx *ctx, const u64 *args) = op->fn;
+
+	if (IS_ENABLED(CONFIG_MITIGATION_RETPOLINE)) {
+		if (fn == script_op_memchr)
+			return script_op_memchr(ctx, args);
+		if (fn == script_op_memmove)
+			return script_op_memmove(ctx, args);
+		if (fn == script_op_memcmp)
+			return script_op_memcmp(ctx, args);
+		if (fn == script_op_memmem)
+			return script_op_memmem(ctx, args);
+	}
+	return fn(ctx, args);
+}
+
+/* Any other op, as script_mem_fn(): a web server's request path direct. */
+static __always_inline s64 script_sys_fn(const struct script_op *op,
+					 struct script_run_ctx *ctx,
+					 const u64 *args)
+{
+	s64 (*fn)(struct script_run_ctx *ctx, const u64 *args) = op->fn;
+
+	if (IS_ENABLED(CONFIG_MITIGATION_RETPOLINE)) {
+		if (fn == script_op_read)
+			return script_op_read(ctx, args);
+#ifdef CONFIG_NET
+		if (fn == script_op_sendto)
+			return script_op_sendto(ctx, args);
+		if (fn == script_op_recvfrom)
+			return script_op_recvfrom(ctx, args);
+#endif
+		if (fn == script_op_openat2)
+			return script_op_openat2(ctx, args);
+		if (fn == script_op_close)
+			return script_op_close(ctx, args);
+#if defined(__ARCH_WANT_NEW_STAT) && defined(__NR_fstat)
+		if (fn == script_op_fstat)
+			return script_op_fstat(ctx, args);
+#endif
+		if (fn == script_op_move)
+			return script_op_move(ctx, args);
+#if defined(CONFIG_EPOLL) && defined(__NR_epoll_wait)
+		if (fn == script_op_epoll_wait)
+			return script_op_epoll_wait(ctx, args);
+#endif
+		if (fn == script_op_getpid)
+			return script_op_getpid(ctx, args);
+	}
+	return fn(ctx, args);
+}
+
+/*
  * An op: 0 once its result is in r0, or -EINTR when a signal stops the
  * run before it took effect.  Its six arguments are r1 to r5 (those past
  * the op's count zero), or r1 to r4 and the two r5 points at.  An op that
- * stands for a system call first passes the caller's seccomp filters, as
- * that call would.  Ops that copy charge ctx->steps.
+ * stands for a system call is a yield point, and first passes the
+ * caller's seccomp filters, as that call would; an op on memory alone is
+ * a call with r1 to r4 in place.  Ops that copy charge ctx->steps.
  */
 static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 {
-	const struct script_op *op = script_op_get(id);
+	const struct script_op *op = script_op_row(id);
 	/* Each op call: filled below rather than zeroed and copied into. */
 	u64 args[6] __uninitialized, steps = ctx->steps;
 	enum script_intr intr;
 	s64 ret;
 	int i;
 
-	if (WARN_ON_ONCE(!op))
-		return -EINVAL;
+	if (op->mem) {
+		ret = script_mem_fn(op, ctx, &regs[SCRIPT_REG_1]);
+		trace_script_op(id, op->name, ret);
+		if (likely(ret != -EINTR)) {
+			regs[SCRIPT_REG_0] = ret;
+			return 0;
+		}
+	} else {
 again:
-	if (script_yield())
-		return -EINTR;
-	for (i = 0; i < 5; i++)
-		args[i] = i < op->nargs ? regs[SCRIPT_REG_1 + i] : 0;
-	args[5] = 0;
-	if (op->tail &&
-	    copy_from_user(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]), 2 * sizeof(u64))) {
-		ret = -EFAULT;
-		goto done;
+		if (script_yield(ctx))
+			return -EINTR;
+		for (i = 0; i < 5; i++)
+			args[i] = i < op->nargs ? regs[SCRIPT_REG_1 + i] : 0;
+		args[5] = 0;
+		if (op->tail &&
+		    copy_from_user(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]),
+				   2 * sizeof(u64))) {
+			ret = -EFAULT;
+		} else if (op->nr == SCRIPT_NO_SYSCALL ||
+			   !script_syscall_denied(ctx, op->nr, args, &ret)) {
+			ret = script_sys_fn(op, ctx, args);
+			script_audit_exit(ctx, ret);
+		}
+		trace_script_op(id, op->name, ret);
+		if (unlikely(ctx->exit_thread))
+			return -EINTR;
 	}
-	if (op->nr != SCRIPT_NO_SYSCALL &&
-	    script_syscall_denied(ctx, op->nr, args, &ret))
-		goto done;
-	ret = op->fn(ctx, args);
-	script_audit_exit(ctx, ret);
-done:
-	trace_script_op(id, op->name, ret);
-	if (unlikely(ctx->exit_thread))
-		return -EINTR;
-	intr = script_op_interrupted(op, &ret);
-	if (intr != SCRIPT_INTR_NONE) {
-		/* Done again: its charges are undone. */
-		ctx->steps = steps;
-		if (intr == SCRIPT_INTR_RESTART)
-			goto again;
-		return -EINTR;
+	if (unlikely(script_op_maybe_interrupted(ret))) {
+		intr = script_op_interrupted(ctx, op, &ret);
+		if (intr != SCRIPT_INTR_NONE) {
+			/* Done again: its charges are undone. */
+			ctx->steps = steps;
+			if (intr == SCRIPT_INTR_RESTART)
+				goto again;
+			return -EINTR;
+		}
 	}
 	regs[SCRIPT_REG_0] = ret;
 	/*
@@ -492,6 +581,9 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	/* No budget is one no run can reach. */
 	limit = ctx->max_steps ?: U64_MAX;
 	ctx->limit = limit;
+	/* Decided once per run: see script_syscall_denied(). */
+	ctx->compat = in_compat_syscall();
+	ctx->quiet = SCRIPT_QUIET_YIELDS;
 	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
 	for (;;) {
@@ -731,24 +823,63 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 
 		/* LDX, ST, STX: the caller's memory */
 		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_B:
+			if (!script_get(SRC + insn->off, &DST, 1, false))
+				goto fault;
+			break;
 		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_H:
+			if (!script_get(SRC + insn->off, &DST, 2, false))
+				goto fault;
+			break;
 		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_W:
+			if (!script_get(SRC + insn->off, &DST, 4, false))
+				goto fault;
+			break;
 		case SCRIPT_LDX | SCRIPT_MEM | SCRIPT_DW:
+			if (!script_get(SRC + insn->off, &DST, 8, false))
+				goto fault;
+			break;
 		case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_B:
+			if (!script_get(SRC + insn->off, &DST, 1, true))
+				goto fault;
+			break;
 		case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_H:
+			if (!script_get(SRC + insn->off, &DST, 2, true))
+				goto fault;
+			break;
 		case SCRIPT_LDX | SCRIPT_MEMSX | SCRIPT_W:
-			if (script_load(insn, regs))
+			if (!script_get(SRC + insn->off, &DST, 4, true))
 				goto fault;
 			break;
 		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_B:
+			if (!script_put(DST + insn->off, imm, 1))
+				goto fault;
+			break;
 		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_H:
+			if (!script_put(DST + insn->off, imm, 2))
+				goto fault;
+			break;
 		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_W:
+			if (!script_put(DST + insn->off, imm, 4))
+				goto fault;
+			break;
 		case SCRIPT_ST | SCRIPT_MEM | SCRIPT_DW:
+			if (!script_put(DST + insn->off, imm, 8))
+				goto fault;
+			break;
 		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_B:
+			if (!script_put(DST + insn->off, SRC, 1))
+				goto fault;
+			break;
 		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_H:
+			if (!script_put(DST + insn->off, SRC, 2))
+				goto fault;
+			break;
 		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_W:
+			if (!script_put(DST + insn->off, SRC, 4))
+				goto fault;
+			break;
 		case SCRIPT_STX | SCRIPT_MEM | SCRIPT_DW:
-			if (script_store(insn, regs))
+			if (!script_put(DST + insn->off, SRC, 8))
 				goto fault;
 			break;
 
@@ -943,13 +1074,13 @@ jump:
 			continue;
 back_edge:
 			/* The run stops, if it does, before the target. */
-			if (script_yield())
+			if (script_yield(ctx))
 				goto park;
 			continue;
 
 		case SCRIPT_JMP | SCRIPT_CALL:
 			if (insn->src_reg == SCRIPT_PSEUDO_CALL) {
-				if (script_yield())
+				if (script_yield(ctx))
 					goto park_here;
 				err = script_call(&st, ctx, pc);
 				if (err)

@@ -19,6 +19,10 @@
 #define OP(ID, NAME, NARGS, NR, FN)					\
 	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = NARGS, .nr = NR,	\
 			     .fn = FN }
+/* An op on user memory alone: see struct script_op's @mem. */
+#define MEM(ID, NAME, NARGS, FN)					\
+	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = NARGS, .mem = true,	\
+			     .nr = SCRIPT_NO_SYSCALL, .fn = FN }
 /* A system call with six arguments: r5 points at the last two. */
 #define OP6(ID, NAME, NR, FN)						\
 	[SCRIPT_OP_##ID] = { .name = NAME, .nargs = 5, .tail = true,	\
@@ -37,9 +41,9 @@
 #define SCRIPT_NR_CLOCK_GETTIME	__NR_clock_gettime64
 #endif
 
-static const struct script_op script_ops[] = {
+const struct script_op script_ops[__SCRIPT_OP_MAX] = {
 	/* memcpy is memmove: a copy that overlaps is made right */
-	OP(MEMCPY,		"memcpy",	3, SCRIPT_NO_SYSCALL,	script_op_memmove),
+	MEM(MEMCPY,		"memcpy",	3,			script_op_memmove),
 	/* files */
 	OP(READ,		"read",		3, __NR_read,		script_op_read),
 	OP(WRITE,		"write",	3, __NR_write,		script_op_write),
@@ -113,12 +117,12 @@ static const struct script_op script_ops[] = {
 	OP(WRITE_ALL,		"write_all",	4, SCRIPT_NO_SYSCALL,	script_op_write_all),
 	OP(MOVE,		"move",		5, SCRIPT_NO_SYSCALL,	script_op_move),
 	/* user memory */
-	OP(MEMMOVE,		"memmove",	3, SCRIPT_NO_SYSCALL,	script_op_memmove),
-	OP(MEMCMP,		"memcmp",	3, SCRIPT_NO_SYSCALL,	script_op_memcmp),
-	OP(MEMCHR,		"memchr",	3, SCRIPT_NO_SYSCALL,	script_op_memchr),
-	OP(MEMMEM,		"memmem",	4, SCRIPT_NO_SYSCALL,	script_op_memmem),
-	OP(PARSE_U64,		"parse_u64",	4, SCRIPT_NO_SYSCALL,	script_op_parse_u64),
-	OP(FORMAT_U64,		"format_u64",	4, SCRIPT_NO_SYSCALL,	script_op_format_u64),
+	MEM(MEMMOVE,		"memmove",	3,			script_op_memmove),
+	MEM(MEMCMP,		"memcmp",	3,			script_op_memcmp),
+	MEM(MEMCHR,		"memchr",	3,			script_op_memchr),
+	MEM(MEMMEM,		"memmem",	4,			script_op_memmem),
+	MEM(PARSE_U64,		"parse_u64",	4,			script_op_parse_u64),
+	MEM(FORMAT_U64,		"format_u64",	4,			script_op_format_u64),
 	/* a move that goes on in the background; checked as sendfile */
 	OP(MOVE_BG,		"move_bg",	4, SCRIPT_NO_SYSCALL,	script_op_move_bg),
 };

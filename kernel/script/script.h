@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/audit.h>
 #include <linux/compat.h>
+#include <linux/nospec.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -72,6 +73,9 @@ int script_verify(const struct script_insn *insns, u32 len,
  *	must exit with SIGSYS once it has released the program
  * @audited: during an op: audit entered the system call it makes, and
  *	script_audit_exit() must end it
+ * @compat: the caller is a 32-bit task of a 64-bit kernel, decided once
+ *	per run: it cannot make the native system calls of the op table
+ * @quiet: yield points left before the next full one (script_yield())
  */
 struct script_run_ctx {
 	u64 args[5];
@@ -83,8 +87,10 @@ struct script_run_ctx {
 	u64 steps;
 	u64 limit;
 	u32 pc;
+	u32 quiet;
 	bool exit_thread;
 	bool audited;
+	bool compat;
 };
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
@@ -143,6 +149,10 @@ static inline bool script_charge(struct script_run_ctx *ctx)
  * @done_on_eintr: the call has taken effect even when it fails with
  *	-EINTR (close: the descriptor is gone), so a signal does not make the
  *	run do it again
+ * @mem: the op works on user memory alone (no system call, no wait, no
+ *	argument past @nargs, at most four): the interpreter calls it with
+ *	r1 to r4 in place, without a yield point, a seccomp test or an
+ *	audit record
  * @nr: the system call the op stands for, as seccomp and tracing see it;
  *	SCRIPT_NO_SYSCALL for ops on memory
  * @fn: does the op with the six arguments; its result becomes r0
@@ -152,11 +162,23 @@ struct script_op {
 	u8 nargs;
 	bool tail;
 	bool done_on_eintr;
+	bool mem;
 	int nr;
 	s64 (*fn)(struct script_run_ctx *ctx, const u64 *args);
 };
 
 const struct script_op *script_op_get(u32 id);
+
+extern const struct script_op script_ops[__SCRIPT_OP_MAX];
+
+/*
+ * The row of an op of a verified program: the verifier checked @id with
+ * script_op_get(), so the bound here is only against speculation.
+ */
+static inline const struct script_op *script_op_row(u32 id)
+{
+	return &script_ops[array_index_nospec(id, __SCRIPT_OP_MAX)];
+}
 
 /* An op's argument as a user pointer. */
 #define SCRIPT_UPTR(v)		u64_to_user_ptr(v)
@@ -208,7 +230,7 @@ static inline bool script_syscall_denied(struct script_run_ctx *ctx, int nr,
 	long r;
 	int err, i;
 
-	if (unlikely(in_compat_syscall())) {
+	if (unlikely(ctx->compat)) {
 		*ret = -EOPNOTSUPP;
 		return true;
 	}
