@@ -307,11 +307,21 @@ static int script_run_prog(const struct script_prog *prog,
 	ret = script_run(prog, &ctx);
 	*exit = ctx.exit_thread;
 
-	if (put_user(ctx.retval, &uattr->retval) ||
-	    put_user(ctx.steps, &uattr->steps) ||
-	    put_user(ctx.pc, &uattr->pc))
+	/* Adjacent fields: one user access for the three. */
+	BUILD_BUG_ON(offsetof(struct script_attr, pc) !=
+		     offsetof(struct script_attr, retval) + 2 * sizeof(u64));
+	if (!user_write_access_begin(&uattr->retval,
+				     offsetofend(struct script_attr, pc) -
+				     offsetof(struct script_attr, retval)))
 		return -EFAULT;
+	unsafe_put_user(ctx.retval, &uattr->retval, efault);
+	unsafe_put_user(ctx.steps, &uattr->steps, efault);
+	unsafe_put_user(ctx.pc, &uattr->pc, efault);
+	user_write_access_end();
 	return ret;
+efault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 static int script_run_fd(const struct script_attr *attr,
