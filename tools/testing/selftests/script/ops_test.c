@@ -2580,6 +2580,16 @@ TEST_F(ops, memory_ops_stop_at_their_length)
 	EXPECT_EQ(-ENOENT, OP(MEMCHR, U(map), 'q', psz));
 	EXPECT_EQ(psz - 3, OP(MEMMEM, U(map), psz, U("123"), 3));
 	EXPECT_EQ(0, OP(MEMCMP, U(end - 3), U("123"), 3));
+	/*
+	 * A length past the mapping: the bytes before the fault count, so
+	 * a match or a difference there is found (a word that straddles
+	 * the end of the mapping is read again byte by byte).
+	 */
+	EXPECT_EQ(2, OP(MEMCHR, U(end - 5), '1', 16));
+	EXPECT_EQ(-1, OP(MEMCMP, U(end - 3), U("124456789abcdef"), 16));
+	EXPECT_EQ(-EFAULT, OP(PARSE_U64, U(end - 3), 16, U(&val), 10));
+	EXPECT_EQ(-EFAULT, OP(MEMCHR, U(end - 5), 'q', 16));
+	EXPECT_EQ(-EFAULT, OP(MEMMOVE, U(end - 16), U(map), 32));
 	EXPECT_EQ(3, OP(FORMAT_U64, U(end - 3), 3, 456, 10));
 	EXPECT_EQ(0, memcmp(end - 3, "456", 3));
 	EXPECT_EQ(300, OP(MEMMOVE, U(end - 300), U(end - 301), 300));
