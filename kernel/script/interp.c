@@ -404,8 +404,8 @@ again:
 			args[i] = i < op->nargs ? regs[SCRIPT_REG_1 + i] : 0;
 		args[5] = 0;
 		if (op->tail &&
-		    copy_from_user(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]),
-				   2 * sizeof(u64))) {
+		    script_copy_in(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]),
+				   2 * sizeof(u64)) != 2 * sizeof(u64)) {
 			ret = -EFAULT;
 		} else if (op->nr == SCRIPT_NO_SYSCALL ||
 			   !script_syscall_denied(ctx, op->nr, args, &ret)) {

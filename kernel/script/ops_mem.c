@@ -30,67 +30,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/unaligned.h>
 
 #include "script.h"
-
-/*
- * Copies up to @n bytes from user @src: the bytes copied, which are the
- * first ones of the @n, and 0 only when the first of them faults.  A short
- * copy stops at a fault; the caller goes on from there and meets the fault
- * at once.
- *
- * Where the architecture masks user addresses and loads unaligned words
- * cheaply (x86-64), the copy is inline, a word a load, within the @n
- * bytes: an op's chunks are short, and copy_from_user()'s "rep movsb"
- * costs a startup natively and a translation block per byte under QEMU's
- * TCG.  A word that faults is done again a byte a load, so the copy stops
- * at the exact byte, as copy_from_user() does.
- */
-static size_t script_copy_in(void *dst, const void __user *src, size_t n)
-{
-	size_t done = 0;
-	u8 *d = dst;
-
-	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) ||
-	    !can_do_masked_user_access())
-		return n - copy_from_user(dst, src, n);
-	src = masked_user_access_begin(src);
-	for (; n - done >= sizeof(unsigned long); done += sizeof(unsigned long)) {
-		unsigned long w;
-
-		unsafe_get_user(w, (const unsigned long __user *)(src + done),
-				bytes);
-		put_unaligned(w, (unsigned long *)(d + done));
-	}
-bytes:
-	for (; done < n; done++)
-		unsafe_get_user(d[done], (const u8 __user *)(src + done), out);
-out:
-	user_access_end();
-	return done;
-}
-
-/* Copies @n bytes to user @dst, as script_copy_in(): the bytes copied. */
-static size_t script_copy_out(void __user *dst, const void *src, size_t n)
-{
-	const u8 *s = src;
-	size_t done = 0;
-
-	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) ||
-	    !can_do_masked_user_access())
-		return n - copy_to_user(dst, src, n);
-	dst = masked_user_access_begin(dst);
-	for (; n - done >= sizeof(unsigned long); done += sizeof(unsigned long))
-		unsafe_put_user(get_unaligned((const unsigned long *)(s + done)),
-				(unsigned long __user *)(dst + done), bytes);
-bytes:
-	for (; done < n; done++)
-		unsafe_put_user(s[done], (u8 __user *)(dst + done), out);
-out:
-	user_access_end();
-	return done;
-}
 
 /*
  * Before each chunk of a search or a compare after the first: 0 to go on,

@@ -391,7 +391,7 @@ static long do_script(unsigned int cmd, struct script_attr __user *uattr,
 		      size_t usize, bool *exit)
 {
 	struct script_prog *prog;
-	/* copy_struct_from_user() writes all of it, or fails. */
+	/* Written whole below, or the call fails. */
 	struct script_attr attr __uninitialized;
 	int ret;
 
@@ -409,9 +409,15 @@ static long do_script(unsigned int cmd, struct script_attr __user *uattr,
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
-	ret = copy_struct_from_user(&attr, sizeof(attr), uattr, usize);
-	if (ret)
-		return ret;
+	/* A caller built against this header: a short copy, inline. */
+	if (likely(usize == sizeof(attr))) {
+		if (script_copy_in(&attr, uattr, sizeof(attr)) != sizeof(attr))
+			return -EFAULT;
+	} else {
+		ret = copy_struct_from_user(&attr, sizeof(attr), uattr, usize);
+		if (ret)
+			return ret;
+	}
 	ret = script_check_attr(cmd, &attr);
 	if (ret)
 		return ret;
