@@ -128,8 +128,9 @@ static inline void script_resched(void)
  * where the architecture masks user addresses and loads unaligned words
  * cheaply (x86-64), the copy is inline, a word a load, within the @n
  * bytes, where copy_from_user()'s "rep movsb" costs a startup natively
- * and a translation block per byte under QEMU's TCG.  A word that faults is done again a byte a load, so the copy stops
- * at the exact byte, as copy_from_user() does.
+ * and a translation block per byte under QEMU's TCG.  A word that faults
+ * is done again a byte a load, so the copy stops at the exact byte, as
+ * copy_from_user() does.
  */
 static inline size_t script_copy_in(void *dst, const void __user *src, size_t n)
 {
