@@ -13,6 +13,7 @@
 #include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/swab.h>
 #include <linux/task_work.h>
 #include <linux/uaccess.h>
@@ -96,6 +97,25 @@ static __always_inline bool script_yield(struct script_run_ctx *ctx)
 	if (likely(!(read_thread_flags() & SCRIPT_YIELD_FLAGS) && --ctx->quiet))
 		return false;
 	return script_yield_slow(ctx);
+}
+
+/**
+ * script_scratch() - the run's scratch buffer, for an op's state
+ * @ctx: the run
+ *
+ * An op whose state is too large for the stack (memmem's window,
+ * split_header's chunk and names) borrows SCRIPT_SCRATCH_SIZE bytes
+ * allocated once per run, on the first such op, and freed when the run
+ * ends, rather than allocating on each call.  An op may not keep anything
+ * in it across calls.
+ *
+ * Return: the buffer, or NULL when it cannot be allocated.
+ */
+void *script_scratch(struct script_run_ctx *ctx)
+{
+	if (unlikely(!ctx->scratch))
+		ctx->scratch = kmalloc(SCRIPT_SCRATCH_SIZE, GFP_KERNEL_ACCOUNT);
+	return ctx->scratch;
 }
 
 static u64 script_div64(u64 a, u64 b, bool sdiv)
@@ -584,6 +604,7 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	/* Decided once per run: see script_syscall_denied(). */
 	ctx->compat = in_compat_syscall();
 	ctx->quiet = SCRIPT_QUIET_YIELDS;
+	ctx->scratch = NULL;
 	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
 	for (;;) {
@@ -1133,6 +1154,8 @@ out:
 	/* A run continued from the state area has ended: free the area. */
 	if (parked && put_user(SCRIPT_STATE_NONE, &ctx->ustate->status))
 		err = -EFAULT;
+	kfree(ctx->scratch);
+	ctx->scratch = NULL;
 	ctx->pc = pc;
 	ctx->steps = steps;
 	trace_script_run_stop(err, pc, steps, regs[SCRIPT_REG_0]);

@@ -251,7 +251,8 @@ s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args)
 		return 0;
 	if (nlen > hlen)
 		return -ENOENT;
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	BUILD_BUG_ON(sizeof(*m) > SCRIPT_SCRATCH_SIZE);
+	m = script_scratch(ctx);
 	if (!m)
 		return -ENOMEM;
 	if (copy_from_user(m->needle, needle, nlen)) {
@@ -293,7 +294,6 @@ s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args)
 	}
 	ret = -ENOENT;
 out:
-	kfree(m);
 	return ret;
 }
 

@@ -78,6 +78,7 @@ int script_verify(const struct script_insn *insns, u32 len,
  * @compat: the caller is a 32-bit task of a 64-bit kernel, decided once
  *	per run: it cannot make the native system calls of the op table
  * @quiet: yield points left before the next full one (script_yield())
+ * @scratch: during a run: NULL, or the buffer script_scratch() gave
  */
 struct script_run_ctx {
 	u64 args[5];
@@ -88,6 +89,7 @@ struct script_run_ctx {
 	u64 retval;
 	u64 steps;
 	u64 limit;
+	void *scratch;
 	u32 pc;
 	u32 quiet;
 	bool exit_thread;
@@ -96,6 +98,11 @@ struct script_run_ctx {
 };
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
+
+/* Bytes of script_scratch()'s buffer */
+#define SCRIPT_SCRATCH_SIZE	2048
+
+void *script_scratch(struct script_run_ctx *ctx);
 
 void script_work(void);
 
