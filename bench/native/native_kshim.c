@@ -7,11 +7,14 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/audit.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/restart_block.h>
+#include <linux/resume_user_mode.h>
 #include <linux/seccomp.h>
 #include <linux/syscalls.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "native_kshim.h"
@@ -140,4 +143,28 @@ unsigned long _copy_to_user(void __user *to, const void *from,
 	if (access_ok(to, n))
 		n = copy_user_generic((__force void *)to, from, n);
 	return n;
+}
+
+/* Audit is never enabled: the task has no audit context. */
+bool __audit_inner_syscall_entry(int major, unsigned long a1, unsigned long a2,
+				 unsigned long a3, unsigned long a4)
+{
+	WARN_ON_ONCE(1);
+	return false;
+}
+
+void __audit_inner_syscall_exit(int success, long return_code)
+{
+	WARN_ON_ONCE(1);
+}
+
+/* No TIF_NOTIFY_RESUME and no task work are ever pending here. */
+void resume_user_mode_work(struct pt_regs *regs)
+{
+	WARN_ON_ONCE(1);
+}
+
+void task_work_run(void)
+{
+	WARN_ON_ONCE(1);
 }

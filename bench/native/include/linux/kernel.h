@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/err.h>
 #include <linux/printk.h>
 #include <string.h>
 

@@ -13,9 +13,12 @@
 #include <linux/restart_block.h>
 
 /* arch/x86/include/asm/thread_info.h */
+#define TIF_NOTIFY_RESUME	1
 #define TIF_SIGPENDING		2
 #define TIF_NOTIFY_SIGNAL	5
+#define _TIF_NOTIFY_RESUME	(1UL << TIF_NOTIFY_RESUME)
 #define _TIF_SIGPENDING		(1UL << TIF_SIGPENDING)
+#define _TIF_NOTIFY_SIGNAL	(1UL << TIF_NOTIFY_SIGNAL)
 #define TS_COMPAT		0x0002
 /* include/linux/thread_info.h */
 #define SYSCALL_WORK_BIT_SECCOMP	0
@@ -44,9 +47,14 @@ struct sigpending {
 	} signal;
 };
 
+struct callback_head;
+struct audit_context;
+
 struct task_struct {
 	struct thread_info thread_info;
 	unsigned int flags;
+	struct callback_head *task_works;
+	struct audit_context *audit_context;
 	u8 rcu_tasks_holdout;
 	int trc_reader_nesting;
 	union rcu_special trc_reader_special;
@@ -71,6 +79,12 @@ static __always_inline bool shim_test_bit(long nr,
 	return 1UL & (addr[nr / 64] >> (nr & 63));
 }
 #define test_bit(nr, addr)	shim_test_bit(nr, addr)
+
+/* include/linux/thread_info.h: read_ti_thread_flags() */
+static __always_inline unsigned long read_thread_flags(void)
+{
+	return READ_ONCE(current_thread_info()->flags);
+}
 
 static inline int test_tsk_thread_flag(struct task_struct *tsk, int flag)
 {

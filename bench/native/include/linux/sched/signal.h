@@ -30,4 +30,11 @@ static inline int fatal_signal_pending(struct task_struct *p)
 	return task_sigpending(p) && __fatal_signal_pending(p);
 }
 
+/* include/linux/sched/signal.h: clear_thread_flag() and a full barrier */
+static inline void clear_notify_signal(void)
+{
+	__atomic_and_fetch(&current_thread_info()->flags, ~_TIF_NOTIFY_SIGNAL,
+			   __ATOMIC_SEQ_CST);
+}
+
 #endif /* _SHIM_LINUX_SCHED_SIGNAL_H */
