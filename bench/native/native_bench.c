@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,13 +50,15 @@ struct variant {
 	const char *what;
 	run_fn run;
 	verify_fn verify;
+	int (*kselftest)(void *ok, void *bad);
 };
 
 static const struct variant variants[] = {
 	{ "retpoline", "kernel CFLAGS, retpoline + ITS return thunk (this host's mode)",
-	  script_run_retpoline, script_verify_retpoline },
+	  script_run_retpoline, script_verify_retpoline,
+	  shim_kselftest_retpoline },
 	{ "plain", "kernel CFLAGS, thunks as plain jmp/ret (no retpoline needed)",
-	  script_run_plain, script_verify_plain },
+	  script_run_plain, script_verify_plain, shim_kselftest_plain },
 };
 
 #define NVARIANTS	ARRAY_SIZE(variants)
@@ -493,6 +496,20 @@ static unsigned int checks;
 		die("selftest: " __VA_ARGS__);				\
 } while (0)
 
+/* Two pages: the first read-write, the second faults on any access. */
+static u8 *guard_pages(void)
+{
+	static u8 *p;
+
+	if (p)
+		return p;
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || mprotect(p + 4096, 4096, PROT_NONE))
+		die("guard pages: %s", strerror(errno));
+	return p;
+}
+
 static void selftest(const struct variant *v)
 {
 	static const struct script_insn alu[] = {
@@ -524,8 +541,9 @@ static void selftest(const struct variant *v)
 	struct script_log log = { .buf = logbuf, .size = sizeof(logbuf),
 				  .level = SCRIPT_LOG_ERROR };
 	u64 word = 0x1122334455667788ULL;
+	u8 *page = guard_pages();
 	u32 err_pc;
-	int err;
+	int err, i;
 
 	err = run(v, loop, 10, &ctx);
 	CHECK(!err && ctx.retval == 10 &&
@@ -575,6 +593,12 @@ static void selftest(const struct variant *v)
 	ctx.stack_hi = ctx.stack_lo + STACK_SIZE;
 	err = v->run(loop, &ctx);
 	CHECK(err == -ETIME && ctx.steps == 20, "%s: budget: %d", v->name, err);
+
+	/* The inline user-access window, static keys, INDIRECT_CALL_N() */
+	for (i = 0; i < 16; i++)
+		page[i] = i + 1;
+	err = v->kselftest(page, page + 4096);
+	CHECK(!err, "%s: shim_kselftest: check %d failed", v->name, err);
 
 	err = v->verify(bad, 2, &log, &err_pc);
 	CHECK(err == -EINVAL && err_pc == 0 &&

@@ -77,51 +77,6 @@ long do_no_restart_syscall(struct restart_block *param)
 	return -EINTR;
 }
 
-/*
- * arch/x86/include/asm/uaccess_64.h: copy_user_generic() with FSRM, a
- * "rep movsb" whose fault resumes after it with the bytes not copied in
- * %rcx (the exception-table entry the SIGSEGV handler follows).
- */
-static __always_inline unsigned long
-copy_user_generic(void *to, const void *from, unsigned long len)
-{
-	asm volatile("1:\n\t"
-		     "rep movsb\n"
-		     "2:\n"
-		     ".pushsection __shim_extable, \"a\"\n\t"
-		     ".balign 8\n\t"
-		     ".quad 1b, 2b\n"
-		     ".popsection\n"
-		     : "+c" (len), "+D" (to), "+S" (from), ASM_CALL_CONSTRAINT
-		     : : "memory", "rax");
-	return len;
-}
-
-static inline bool valid_user_address(unsigned long addr)
-{
-	return addr <= SHIM_USER_PTR_MAX;
-}
-
-/* uaccess_64.h: __access_ok() */
-static inline bool access_ok(const void __user *ptr, unsigned long size)
-{
-	unsigned long sum = size + (unsigned long)ptr;
-
-	return valid_user_address(sum) && sum >= (unsigned long)ptr;
-}
-
-/* uaccess_64.h: mask_user_address() */
-static inline void __user *mask_user_address(const void __user *ptr)
-{
-	void __user *ret;
-
-	asm("cmp %1,%0\n\t"
-	    "cmova %1,%0"
-	    : "=r" (ret)
-	    : "r" (SHIM_USER_PTR_MAX), "0" (ptr));
-	return ret;
-}
-
 /* lib/usercopy.c and include/linux/uaccess.h: _inline_copy_from_user() */
 unsigned long _copy_from_user(void *to, const void __user *from,
 			      unsigned long n)

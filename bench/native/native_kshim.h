@@ -47,10 +47,11 @@ void shim_task_init(pid_t tgid);
 void shim_set_sigpending(bool on);
 void shim_install_fault_handler(void);
 
-/* An entry of __shim_extable (native_uaccess.S, native_kshim.c) */
+/* An entry of __shim_extable: see <linux/extable.h> */
 struct shim_extable_entry {
 	uintptr_t insn;
 	uintptr_t fixup;
+	unsigned long data;
 };
 
 /* The linker's bounds of the section the uaccess code fills. */
@@ -71,5 +72,9 @@ int script_run_plain(const struct script_prog *prog,
 		     struct script_run_ctx *ctx);
 int script_verify_plain(const struct script_insn *insns, u32 len,
 			struct script_log *log, u32 *err_pc);
+
+/* native_kselftest.c, in each variant: 0, or the check that failed */
+int shim_kselftest_retpoline(void *ok, void *bad);
+int shim_kselftest_plain(void *ok, void *bad);
 
 #endif /* _NATIVE_KSHIM_H */

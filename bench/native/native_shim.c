@@ -14,6 +14,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include <linux/extable.h>
 #include <linux/sched.h>
 
 #include "native_kshim.h"
@@ -128,15 +129,45 @@ int shim_vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 	return len;
 }
 
+/* pt_regs_nr()'s order of the registers, as ucontext names them */
+static const int shim_ex_regs[16] = {
+	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+/* arch/x86/mm/extable.c: fixup_exception() for the types the shims use */
+static bool shim_fixup(const struct shim_extable_entry *e, greg_t *regs)
+{
+	int data = (int)e->data;
+	int type = data & EX_DATA_TYPE_MASK;
+	int reg = (data & EX_DATA_REG_MASK) >> EX_DATA_REG_SHIFT;
+	int imm = data >> EX_DATA_IMM_SHIFT;
+
+	switch (type) {
+	case EX_TYPE_IMM_REG:
+		regs[shim_ex_regs[reg]] = (long)imm;
+		fallthrough;
+	case EX_TYPE_DEFAULT:
+	case EX_TYPE_UACCESS:
+		if (data & EX_FLAG_CLEAR_AX)
+			regs[REG_RAX] = 0;
+		if (data & EX_FLAG_CLEAR_DX)
+			regs[REG_RDX] = 0;
+		regs[REG_RIP] = e->fixup;
+		return true;
+	}
+	return false;
+}
+
 static void shim_fault(int sig, siginfo_t *si, void *uc_)
 {
 	ucontext_t *uc = uc_;
-	uintptr_t ip = uc->uc_mcontext.gregs[REG_RIP];
+	greg_t *regs = uc->uc_mcontext.gregs;
+	uintptr_t ip = regs[REG_RIP];
 	const struct shim_extable_entry *e;
 
 	for (e = __start___shim_extable; e < __stop___shim_extable; e++) {
-		if (e->insn == ip) {
-			uc->uc_mcontext.gregs[REG_RIP] = e->fixup;
+		if (e->insn == ip && shim_fixup(e, regs)) {
 			shim_fixups++;
 			return;
 		}

@@ -16,7 +16,7 @@
 .macro EXTABLE insn, fixup
 	.pushsection __shim_extable, "a"
 	.balign 8
-	.quad \insn, \fixup
+	.quad \insn, \fixup, 3	/* EX_TYPE_UACCESS */
 	.popsection
 .endm
 

@@ -9,17 +9,11 @@
 #ifndef _SHIM_LINUX_TRACEPOINT_H
 #define _SHIM_LINUX_TRACEPOINT_H
 
-#include <linux/kernel.h>
-
-struct static_key {
-	atomic_t enabled;
-};
+#include <linux/jump_label.h>
 
 struct tracepoint {
 	struct static_key key;
 };
-
-#define static_key_false(k)	unlikely(READ_ONCE((k)->enabled.counter) > 0)
 
 void shim_trace_hit(const char *name) __cold;
 
