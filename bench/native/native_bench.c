@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -306,7 +307,7 @@ struct bcase {
 #define MAX_CASES	64
 static struct bcase cases[MAX_CASES];
 static unsigned int ncases;
-static int devzero = -1;
+static int devzero = -1, devrandom = -1;
 
 static struct bcase *add_case(const char *name, const struct variant *v,
 			      enum kind kind, const char *metric,
@@ -510,6 +511,97 @@ static u8 *guard_pages(void)
 	return p;
 }
 
+/* One op with r1 to r5, run to its result (ctx->retval), or die. */
+static s64 op_run(const struct variant *v, u32 id, u64 a1, u64 a2, u64 a3,
+		  u64 a4, u64 a5)
+{
+	struct script_insn insn[] = {
+		SCRIPT_CALL_OP(id),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct script_prog *p = prog_of(insn, ARRAY_SIZE(insn));
+	struct script_run_ctx ctx;
+	int err;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.args[0] = a1;
+	ctx.args[1] = a2;
+	ctx.args[2] = a3;
+	ctx.args[3] = a4;
+	ctx.args[4] = a5;
+	ctx.stack_lo = (uintptr_t)script_stack;
+	ctx.stack_hi = ctx.stack_lo + STACK_SIZE;
+	err = v->run(p, &ctx);
+	free(p);
+	if (err)
+		die("%s: op %u: run failed: %d", v->name, id, err);
+	return ctx.retval;
+}
+
+#define U(p)	((u64)(uintptr_t)(p))
+
+/*
+ * The ops the native build compiles, against the C library and the host:
+ * memory ops, and system-call ops made as host calls, recorded and
+ * replayed.
+ */
+static void selftest_ops(const struct variant *v)
+{
+	static const char hay[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\nrest";
+	char buf[512], src[300], num[] = "12345x";
+	u8 *page = guard_pages();
+	u64 val = 0;
+	struct timespec ts = { };
+	struct stat st, st2;
+	unsigned int i;
+	s64 r;
+
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = i * 7;
+	r = op_run(v, SCRIPT_OP_MEMCHR, U(hay), 'H', sizeof(hay) - 1, 0, 0);
+	CHECK(r == strchr(hay, 'H') - hay, "%s: memchr: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_MEMCHR, U(hay), '@', sizeof(hay) - 1, 0, 0);
+	CHECK(r == -ENOENT, "%s: memchr, none: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_MEMMEM, U(hay), sizeof(hay) - 1, U("\r\n\r\n"),
+		   4, 0);
+	CHECK(r == strstr(hay, "\r\n\r\n") - hay, "%s: memmem: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_MEMCMP, U("abc"), U("abd"), 3, 0, 0);
+	CHECK(r == -1, "%s: memcmp: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_PARSE_U64, U(num), 6, U(&val), 10, 0);
+	CHECK(r == 5 && val == 12345, "%s: parse_u64: %lld", v->name, r);
+	memset(buf, 0, sizeof(buf));
+	r = op_run(v, SCRIPT_OP_FORMAT_U64, U(buf), 24, 987654, 10, 0);
+	CHECK(r == 6 && !strcmp(buf, "987654"), "%s: format_u64: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_MEMCPY, U(buf), U(src), sizeof(src), 0, 0);
+	CHECK(r == sizeof(src) && !memcmp(buf, src, sizeof(src)),
+	      "%s: memcpy: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_MEMCPY, U(buf), U(page + 4096 - 8), 16, 0, 0);
+	CHECK(r == -EFAULT, "%s: memcpy from a faulting page: %lld", v->name, r);
+
+	memset(buf, 1, 8);
+	r = op_run(v, SCRIPT_OP_READ, devzero, U(buf), 8, 0, 0);
+	CHECK(r == 8 && !buf[0] && !buf[7], "%s: read: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_READ, 1000000, U(buf), 8, 0, 0);
+	CHECK(r == -EBADF, "%s: read of a bad fd: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_CLOCK_GETTIME, CLOCK_MONOTONIC, U(&ts), 0, 0, 0);
+	CHECK(!r && (ts.tv_sec || ts.tv_nsec), "%s: clock_gettime: %lld", v->name, r);
+	r = op_run(v, SCRIPT_OP_FSTAT, devzero, U(&st), 0, 0, 0);
+	CHECK(!r && !fstat(devzero, &st2) && st.st_rdev == st2.st_rdev &&
+	      st.st_ino == st2.st_ino, "%s: fstat: %lld", v->name, r);
+
+	/* A recording, then its replay: the same result and bytes, no call */
+	shim_sys_record_start();
+	r = op_run(v, SCRIPT_OP_READ, devrandom, U(buf), 16, 0, 0);
+	memcpy(src, buf, 16);
+	CHECK(r == 16 && shim_sys_record_stop() == 1 && shim_sys_count[__NR_read] == 1,
+	      "%s: a recorded read: %lld", v->name, r);
+	memset(buf, 0, 16);
+	shim_sys_replay_start();
+	r = op_run(v, SCRIPT_OP_READ, devrandom, U(buf), 16, 0, 0);
+	CHECK(shim_sys_replay_stop() && r == 16 && !memcmp(buf, src, 16),
+	      "%s: a replayed read: %lld", v->name, r);
+}
+
 static void selftest(const struct variant *v)
 {
 	static const struct script_insn alu[] = {
@@ -599,6 +691,8 @@ static void selftest(const struct variant *v)
 		page[i] = i + 1;
 	err = v->kselftest(page, page + 4096);
 	CHECK(!err, "%s: shim_kselftest: check %d failed", v->name, err);
+
+	selftest_ops(v);
 
 	err = v->verify(bad, 2, &log, &err_pc);
 	CHECK(err == -EINVAL && err_pc == 0 &&
@@ -959,8 +1053,9 @@ int main(int argc, char **argv)
 	shim_task_init(getpid());
 	shim_install_fault_handler();
 	devzero = open("/dev/zero", O_RDONLY);
-	if (devzero < 0)
-		die("/dev/zero: %s", strerror(errno));
+	devrandom = open("/dev/urandom", O_RDONLY);
+	if (devzero < 0 || devrandom < 0)
+		die("/dev/zero, /dev/urandom: %s", strerror(errno));
 
 	for (i = 0; i < NVARIANTS; i++)
 		selftest(&variants[i]);

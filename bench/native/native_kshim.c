@@ -60,18 +60,6 @@ pid_t __task_pid_nr_ns(struct task_struct *task, enum pid_type type,
 	return READ_ONCE(task->tgid);
 }
 
-long ksys_clock_gettime(clockid_t which_clock,
-			struct __kernel_timespec __user *tp)
-{
-	return shim_syscall2(__NR_clock_gettime, which_clock, (long)tp);
-}
-
-long ksys_nanosleep(struct __kernel_timespec __user *rqtp,
-		    struct __kernel_timespec __user *rmtp)
-{
-	return shim_syscall2(__NR_nanosleep, (long)rqtp, (long)rmtp);
-}
-
 long do_no_restart_syscall(struct restart_block *param)
 {
 	return -EINTR;

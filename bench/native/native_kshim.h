@@ -6,6 +6,7 @@
 #ifndef _NATIVE_KSHIM_H
 #define _NATIVE_KSHIM_H
 
+#include <linux/jump_label.h>
 #include <linux/sched.h>
 #include <linux/unistd.h>
 
@@ -41,8 +42,23 @@ static __always_inline long shim_syscall3(long nr, long a, long b, long c)
 	return ret;
 }
 
+/* native_sys.c: the system calls the ops make, and their record/replay */
+#define SHIM_SYS_HOST		0	/* the host's system call */
+#define SHIM_SYS_RECORD		1	/* ... and a record of it */
+#define SHIM_SYS_REPLAY		2	/* the record, no call */
+#define SHIM_NR_MAX		512	/* system call numbers counted */
+extern int shim_sys_mode;
+extern unsigned long shim_sys_count[SHIM_NR_MAX];
+void shim_sys_record_start(void);
+size_t shim_sys_record_stop(void);
+void shim_sys_replay_start(void);
+bool shim_sys_replay_stop(void);
+
 /* native_shim.c */
 extern unsigned long shim_warnings, shim_fixups;
+/* ops called while shim_trace_key is on, by id */
+extern struct static_key shim_trace_key;
+extern unsigned long shim_op_count[];
 void shim_task_init(pid_t tgid);
 void shim_set_sigpending(bool on);
 void shim_install_fault_handler(void);

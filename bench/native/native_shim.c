@@ -15,7 +15,9 @@
 #include <ucontext.h>
 
 #include <linux/extable.h>
+#include <linux/jump_label.h>
 #include <linux/sched.h>
+#include <uapi/linux/script.h>
 
 #include "native_kshim.h"
 
@@ -51,8 +53,23 @@ void shim_warn(const char *file, int line, const char *cond)
 	fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
 }
 
-void shim_trace_hit(const char *name)
+/* The key every tracepoint tests (<linux/tracepoint.h>): off but to count */
+struct static_key shim_trace_key;
+unsigned long shim_op_count[__SCRIPT_OP_MAX];
+
+void shim_trace_script_run_start(u32 len, u32 pc, u64 steps, u64 max_steps,
+				 bool resumed)
 {
+}
+
+void shim_trace_script_run_stop(int err, u32 pc, u64 steps, u64 retval)
+{
+}
+
+void shim_trace_script_op(u32 id, const char *name, s64 ret)
+{
+	if (id < __SCRIPT_OP_MAX)
+		shim_op_count[id]++;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <asm/posix_types.h>
 
 typedef uint8_t		u8;
 typedef uint16_t	u16;
@@ -38,6 +39,8 @@ typedef __u32 __be32;
 typedef __u64 __be64;
 
 typedef unsigned int gfp_t;
+typedef unsigned short umode_t;
+typedef unsigned int __poll_t;
 
 typedef struct {
 	int counter;

@@ -5,4 +5,7 @@
 
 #include <asm/unistd.h>
 
+/* arch/x86/include/asm/unistd.h: x86-64 has newfstat */
+#define __ARCH_WANT_NEW_STAT
+
 #endif /* _SHIM_LINUX_UNISTD_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The little of <linux/fs.h> the ops use: MAX_RW_COUNT, and a struct file
+ * that is a host descriptor with its access mode (<linux/file.h>), which
+ * vfs_poll() polls (native_sys.c).
+ */
+#ifndef _SHIM_LINUX_FS_H
+#define _SHIM_LINUX_FS_H
+
+#include <linux/kernel.h>
+
+#define PAGE_MASK	(~4095UL)
+#define MAX_RW_COUNT	(INT_MAX & PAGE_MASK)
+
+typedef unsigned int fmode_t;
+#define FMODE_READ	((__force fmode_t)(1 << 0))
+#define FMODE_WRITE	((__force fmode_t)(1 << 1))
+
+struct file {
+	fmode_t f_mode;
+	int shim_fd;
+};
+
+struct poll_table_struct;
+__poll_t vfs_poll(struct file *file, struct poll_table_struct *pt);
+
+#endif /* _SHIM_LINUX_FS_H */
