@@ -38,6 +38,7 @@
 #include "script.h"
 #include "native_insn.h"
 #include "native_kshim.h"
+#include "native_httpd.h"
 
 #undef vsnprintf
 
@@ -283,6 +284,7 @@ enum kind {
 	K_RUN,		/* one script_run per rep */
 	K_VERIFY,	/* one script_verify per rep, per instruction */
 	K_HOST,		/* one host call per rep */
+	K_HTTPD,	/* replays of the web server's runs, per request */
 };
 
 struct bcase {
@@ -299,6 +301,7 @@ struct bcase {
 	u32 vlen;
 	long (*host)(u64 reps);
 	bool wall;	/* K_HOST timed by the wall clock, not CPU time */
+	int httpd;	/* K_HTTPD: the httpd case */
 	u64 reps;
 	double *samples;
 	double min, median, max;
@@ -435,6 +438,8 @@ static double sample(struct bcase *c, u64 reps, u64 *elapsed)
 			keep(c->v->verify(c->vinsns, c->vlen, &log, &err_pc));
 		*elapsed = now_ns() - t0;
 		return (double)*elapsed / ((double)reps * c->vlen);
+	case K_HTTPD:
+		return httpd_sample(c->httpd, c->v->run, reps, elapsed);
 	case K_HOST:
 		if (c->wall) {
 			t0 = wall_ns();
@@ -549,6 +554,7 @@ static void selftest_ops(const struct variant *v)
 {
 	static const char hay[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\nrest";
 	char buf[512], src[300], num[] = "12345x";
+	struct shim_recording *rec;
 	u8 *page = guard_pages();
 	u64 val = 0;
 	struct timespec ts = { };
@@ -590,16 +596,19 @@ static void selftest_ops(const struct variant *v)
 	      st.st_ino == st2.st_ino, "%s: fstat: %lld", v->name, r);
 
 	/* A recording, then its replay: the same result and bytes, no call */
-	shim_sys_record_start();
+	rec = shim_sys_record_start();
 	r = op_run(v, SCRIPT_OP_READ, devrandom, U(buf), 16, 0, 0);
+	shim_sys_record_stop();
 	memcpy(src, buf, 16);
-	CHECK(r == 16 && shim_sys_record_stop() == 1 && shim_sys_count[__NR_read] == 1,
+	CHECK(r == 16 && shim_recording_calls(rec) == 1 &&
+	      shim_recording_counts(rec)[__NR_read] == 1,
 	      "%s: a recorded read: %lld", v->name, r);
 	memset(buf, 0, 16);
-	shim_sys_replay_start();
+	shim_sys_replay_start(rec);
 	r = op_run(v, SCRIPT_OP_READ, devrandom, U(buf), 16, 0, 0);
 	CHECK(shim_sys_replay_stop() && r == 16 && !memcmp(buf, src, 16),
 	      "%s: a replayed read: %lld", v->name, r);
+	shim_recording_free(rec);
 }
 
 static void selftest(const struct variant *v)
@@ -831,6 +840,52 @@ static void add_host_cases(void)
 	c->host = host_read_devzero;
 }
 
+/*
+ * The web server's request path (native_httpd.c): keep-alive GETs of a
+ * 1 KiB file on 32 connections, as the HTTP benchmark's c=32 case, and
+ * on one.  Each is recorded HTTPD_RECORDS times with the retpoline
+ * variant (the real runs' CPU per request), the last recording replayed
+ * by both variants.
+ */
+#define HTTPD_RECORDS	3
+
+struct httpd_cfg {
+	const char *name;
+	unsigned int conns, rounds;
+	int id;
+	double real[HTTPD_RECORDS];
+};
+
+static struct httpd_cfg httpd_cfgs[] = {
+	{ "httpd_c32", 32, 64 },
+	{ "httpd_c1", 1, 1024 },
+};
+
+static const char *httpd_path;
+
+static void add_httpd_cases(void)
+{
+	struct httpd_cfg *h;
+	struct bcase *c;
+	unsigned int i, j;
+	int len;
+
+	len = httpd_setup(httpd_path, variants[0].verify);
+	for (i = 0; i < ARRAY_SIZE(httpd_cfgs); i++) {
+		h = &httpd_cfgs[i];
+		h->id = httpd_add_case(variants[0].run, h->conns, h->rounds,
+				       HTTPD_RECORDS, h->real);
+		for (j = 0; j < NVARIANTS; j++) {
+			c = add_case(h->name, &variants[j], K_HTTPD,
+				     "ns_per_request",
+				     "httpd replay: interpreter, ops, no syscalls");
+			c->httpd = h->id;
+		}
+	}
+	printf("httpd: %s, %d instructions, verified; recorded %u runs per case\n",
+	       httpd_path, len, 2 * HTTPD_RECORDS);
+}
+
 static void filter_cases(const char *filter)
 {
 	unsigned int i, j;
@@ -873,17 +928,25 @@ static void measure(unsigned int runs, unsigned int sample_ms)
 static FILE *json;
 static bool json_first = true;
 
+static void json_row_unit(const char *cas, const char *impl,
+			  const char *metric, const char *unit,
+			  unsigned int runs, double mn, double med, double mx,
+			  const char *extra)
+{
+	fprintf(json, "%s\n  {\"bench\": \"native\", \"case\": \"%s\", \"impl\": \"%s\", ",
+		json_first ? "" : ",", cas, impl);
+	fprintf(json, "\"metric\": \"%s\", \"unit\": \"%s\", \"runs\": %u, ",
+		metric, unit, runs);
+	fprintf(json, "\"min\": %.3f, \"median\": %.3f, \"max\": %.3f%s}",
+		mn, med, mx, extra ? extra : "");
+	json_first = false;
+}
+
 static void json_row(const char *cas, const char *impl, const char *metric,
 		     unsigned int runs, double mn, double med, double mx,
 		     const char *extra)
 {
-	fprintf(json, "%s\n  {\"bench\": \"native\", \"case\": \"%s\", \"impl\": \"%s\", ",
-		json_first ? "" : ",", cas, impl);
-	fprintf(json, "\"metric\": \"%s\", \"unit\": \"ns\", \"runs\": %u, ",
-		metric, runs);
-	fprintf(json, "\"min\": %.3f, \"median\": %.3f, \"max\": %.3f%s}",
-		mn, med, mx, extra ? extra : "");
-	json_first = false;
+	json_row_unit(cas, impl, metric, "ns", runs, mn, med, mx, extra);
 }
 
 static void print_row(const char *name, const char *metric, double mn,
@@ -1014,10 +1077,166 @@ static void report_projection(unsigned int runs)
 	}
 }
 
+/* Names of the system calls the web server's ops make */
+static const char *syscall_name(unsigned int nr)
+{
+	static char buf[16];
+
+	switch (nr) {
+	case __NR_read:		return "read";
+	case __NR_write:	return "write";
+	case __NR_close:	return "close";
+	case __NR_fstat:	return "fstat";
+	case __NR_poll:		return "poll";
+	case __NR_sendfile:	return "sendfile";
+	case __NR_sendto:	return "sendto";
+	case __NR_recvfrom:	return "recvfrom";
+	case __NR_shutdown:	return "shutdown";
+	case __NR_fcntl:	return "fcntl";
+	case __NR_accept4:	return "accept4";
+	case __NR_epoll_wait:	return "epoll_wait";
+	case __NR_epoll_ctl:	return "epoll_ctl";
+	case __NR_epoll_create1: return "epoll_create1";
+	case __NR_openat2:	return "openat2";
+	case __NR_clock_gettime: return "clock_gettime";
+	}
+	snprintf(buf, sizeof(buf), "nr%u", nr);
+	return buf;
+}
+
+static void one_row(const char *name, const char *impl, const char *metric,
+		    const char *unit, double v, const char *what)
+{
+	json_row_unit(name, impl, metric, unit, 1, v, v, v, NULL);
+	printf("%-30s %-16s %8.2f %8s %8s  %s\n", name, metric, v, "", "",
+	       what);
+}
+
+/*
+ * The web server's rows: what a request takes (instructions, ops, the
+ * host's system calls the ops made), the real runs' CPU per request,
+ * the replay layer's share, and per variant the replay less that layer
+ * (interpretation, op dispatch and the ops' own code) against the
+ * transitions the ops save: the system calls per request, less
+ * clock_gettime (a user-space server reads the clock in the vDSO),
+ * times the host's cost of a system call's entry and exit (enosys_raw),
+ * run by run.
+ */
+static void report_httpd(unsigned int runs)
+{
+	struct bcase *ns = find_case("enosys_raw");
+	double ops[__SCRIPT_OP_MAX], nrs[SHIM_NR_MAX], insns, nops, nsys;
+	double saved[runs], net[runs], mn, med, mx, layer, ratio, saved_med;
+	char name[80], extra[1024];
+	const struct httpd_cfg *h;
+	struct bcase *c;
+	unsigned int i, j, r;
+
+	for (i = 0; i < ARRAY_SIZE(httpd_cfgs); i++) {
+		h = &httpd_cfgs[i];
+		snprintf(name, sizeof(name), "%s/%s", h->name, variants[0].name);
+		if (!find_case(name))
+			continue;	/* --filter */
+		printf("\nHTTPD %s: %u connections, %llu keep-alive GETs of 1 KiB",
+		       h->name, h->conns, httpd_requests(h->id));
+		printf(" (run B less run A, per request)\n");
+		httpd_counts(h->id, variants[0].run, &insns, ops, nrs);
+		layer = httpd_layer_ns(h->id);
+		nops = 0;
+		for (j = 0; j < __SCRIPT_OP_MAX; j++)
+			nops += ops[j];
+		nsys = 0;
+		for (j = 0; j < SHIM_NR_MAX; j++)
+			if (j != __NR_clock_gettime)
+				nsys += nrs[j];
+
+		stats(h->real, HTTPD_RECORDS, &mn, &med, &mx);
+		snprintf(name, sizeof(name), "%s_hostcalls/%s", h->name,
+			 variants[0].name);
+		json_row(name, "native-interp", "ns_per_request", HTTPD_RECORDS,
+			 mn, med, mx, NULL);
+		print_row(name, "ns_per_request", mn, med, mx,
+			  "real run: thread CPU, host syscalls included");
+		snprintf(name, sizeof(name), "%s_insns", h->name);
+		one_row(name, "native-interp", "insns_per_request", "insns",
+			insns, "instructions interpreted");
+		snprintf(name, sizeof(name), "%s_ops", h->name);
+		one_row(name, "native-interp", "ops_per_request", "ops", nops,
+			"ops called");
+		for (j = 0; j < __SCRIPT_OP_MAX; j++) {
+			if (ops[j] < 0.005)
+				continue;
+			snprintf(name, sizeof(name), "%s_op/%s", h->name,
+				 shim_op_name[j] ? shim_op_name[j] : "?");
+			one_row(name, "native-interp", "ops_per_request", "ops",
+				ops[j], "");
+		}
+		snprintf(name, sizeof(name), "%s_syscalls", h->name);
+		one_row(name, "native-interp", "syscalls_per_request", "calls",
+			nsys, "host syscalls the ops made, clock_gettime aside");
+		for (j = 0; j < SHIM_NR_MAX; j++) {
+			if (nrs[j] < 0.005)
+				continue;
+			snprintf(name, sizeof(name), "%s_syscall/%s", h->name,
+				 syscall_name(j));
+			one_row(name, "native-interp", "syscalls_per_request",
+				"calls", nrs[j], j == __NR_clock_gettime ?
+				"(the vDSO's in user space: not counted)" : "");
+		}
+		snprintf(name, sizeof(name), "%s_replay_layer", h->name);
+		one_row(name, "native-interp", "ns_per_request", "ns", layer,
+			"the replay's own copying, taken out below");
+		if (!ns)
+			continue;
+		for (r = 0; r < runs; r++)
+			saved[r] = nsys * ns->samples[r];
+		stats(saved, runs, &mn, &med, &mx);
+		saved_med = med;
+		snprintf(name, sizeof(name), "%s_transitions_saved", h->name);
+		snprintf(extra, sizeof(extra),
+			 ", \"derived\": \"%s_syscalls x enosys_raw, run by run\", \"syscalls_per_request\": %.3f",
+			 h->name, nsys);
+		json_row(name, "host-syscall", "ns_per_request", runs, mn, med,
+			 mx, extra);
+		print_row(name, "ns_per_request", mn, med, mx,
+			  "syscalls/request x enosys_raw");
+		for (j = 0; j < NVARIANTS; j++) {
+			snprintf(name, sizeof(name), "%s/%s", h->name,
+				 variants[j].name);
+			c = find_case(name);
+			if (!c)
+				continue;
+			for (r = 0; r < runs; r++)
+				net[r] = c->samples[r] - layer;
+			stats(net, runs, &mn, &med, &mx);
+			ratio = med / saved_med;
+			snprintf(name, sizeof(name), "%s_interp_dispatch/%s",
+				 h->name, variants[j].name);
+			snprintf(extra, sizeof(extra),
+				 ", \"derived\": \"%s/%s - %s_replay_layer\", \"insns_per_request\": %.1f, \"ops_per_request\": %.2f, \"syscalls_per_request\": %.3f, \"transitions_saved_median_ns\": %.3f, \"ratio_to_transitions_saved\": %.4f, \"below_transitions_saved\": %s, \"break_even_syscall_ns\": %.1f",
+				 h->name, variants[j].name, h->name, insns, nops,
+				 nsys, saved_med, ratio,
+				 ratio < 1 ? "true" : "false", med / nsys);
+			json_row(name, "native-interp", "ns_per_request", runs,
+				 mn, med, mx, extra);
+			print_row(name, "ns_per_request", mn, med, mx,
+				  "replay - layer: interp + dispatch + op code");
+			printf("  %-9s %.0f ns of interpretation + dispatch per request",
+			       variants[j].name, med);
+			printf(" %s the %.0f ns of transitions it saves (%.2fx);",
+			       ratio < 1 ? "is below" : "is NOT below", saved_med,
+			       ratio);
+			printf(" break-even at %.0f ns per system call\n",
+			       med / nsys);
+		}
+	}
+}
+
 static void bad_args(void)
 {
 	fprintf(stderr,
-		"native_bench [--runs N>=5] [--sample-ms MS] [--json FILE] [--filter SUBSTR]\n");
+		"native_bench [--runs N>=5] [--sample-ms MS] [--json FILE] [--filter SUBSTR]\n"
+		"             [--httpd HTTPD.BPF.O]\n");
 	exit(2);
 }
 
@@ -1040,6 +1259,8 @@ int main(int argc, char **argv)
 			path = val;
 		else if (!strcmp(arg, "--filter"))
 			filter = val;
+		else if (!strcmp(arg, "--httpd"))
+			httpd_path = val;
 		else
 			bad_args();
 		i++;
@@ -1067,6 +1288,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < NVARIANTS; i++)
 		add_variant_cases(&variants[i]);
 	add_host_cases();
+	if (httpd_path)
+		add_httpd_cases();
 	if (filter)
 		filter_cases(filter);
 
@@ -1085,6 +1308,8 @@ int main(int argc, char **argv)
 		print_row(c->name, c->metric, c->min, c->median, c->max, c->what);
 	}
 	report_projection(runs);
+	if (httpd_path)
+		report_httpd(runs);
 	fprintf(json, "\n]\n");
 	if (fclose(json))
 		die("%s: %s", path, strerror(errno));

@@ -48,17 +48,22 @@ static __always_inline long shim_syscall3(long nr, long a, long b, long c)
 #define SHIM_SYS_REPLAY		2	/* the record, no call */
 #define SHIM_NR_MAX		512	/* system call numbers counted */
 extern int shim_sys_mode;
-extern unsigned long shim_sys_count[SHIM_NR_MAX];
-void shim_sys_record_start(void);
-size_t shim_sys_record_stop(void);
-void shim_sys_replay_start(void);
+struct shim_recording;
+struct shim_recording *shim_sys_record_start(void);
+void shim_sys_record_stop(void);
+void shim_sys_replay_start(struct shim_recording *r);
 bool shim_sys_replay_stop(void);
+void shim_recording_free(struct shim_recording *r);
+size_t shim_recording_calls(const struct shim_recording *r);
+const unsigned long *shim_recording_counts(const struct shim_recording *r);
+double shim_sys_replay_cost(const struct shim_recording *r, unsigned int reps);
 
 /* native_shim.c */
 extern unsigned long shim_warnings, shim_fixups;
 /* ops called while shim_trace_key is on, by id */
 extern struct static_key shim_trace_key;
 extern unsigned long shim_op_count[];
+extern const char *shim_op_name[];
 void shim_task_init(pid_t tgid);
 void shim_set_sigpending(bool on);
 void shim_install_fault_handler(void);

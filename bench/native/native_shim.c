@@ -56,6 +56,7 @@ void shim_warn(const char *file, int line, const char *cond)
 /* The key every tracepoint tests (<linux/tracepoint.h>): off but to count */
 struct static_key shim_trace_key;
 unsigned long shim_op_count[__SCRIPT_OP_MAX];
+const char *shim_op_name[__SCRIPT_OP_MAX];
 
 void shim_trace_script_run_start(u32 len, u32 pc, u64 steps, u64 max_steps,
 				 bool resumed)
@@ -68,8 +69,10 @@ void shim_trace_script_run_stop(int err, u32 pc, u64 steps, u64 retval)
 
 void shim_trace_script_op(u32 id, const char *name, s64 ret)
 {
-	if (id < __SCRIPT_OP_MAX)
+	if (id < __SCRIPT_OP_MAX) {
 		shim_op_count[id]++;
+		shim_op_name[id] = name;
+	}
 }
 
 /*

@@ -61,16 +61,23 @@ struct shim_out {
 struct shim_call {
 	u32 nr;
 	u32 nout;
-	s64 arg0;
+	s64 args[6];
 	s64 ret;
 	struct shim_out out[SHIM_MAX_OUT];
 };
 
-static struct shim_call *calls;
-static size_t ncalls, calls_cap, cursor;
-static u8 *arena;
-static size_t arena_len, arena_cap;
-unsigned long shim_sys_count[SHIM_NR_MAX];
+/* A recording: the calls in order, and the bytes they wrote. */
+struct shim_recording {
+	struct shim_call *calls;
+	size_t ncalls, calls_cap;
+	u8 *arena;
+	size_t arena_len, arena_cap;
+	unsigned long count[SHIM_NR_MAX];
+};
+
+/* The recording being made or replayed, and the replay's next call */
+static struct shim_recording *rec;
+static size_t cursor;
 
 static void shim_sys_die(const char *what, size_t i, long nr, long arg0)
 {
@@ -79,22 +86,46 @@ static void shim_sys_die(const char *what, size_t i, long nr, long arg0)
 	abort();
 }
 
-void shim_sys_record_start(void)
+/* Starts a recording of the calls that follow, until shim_sys_record_stop(). */
+struct shim_recording *shim_sys_record_start(void)
 {
-	ncalls = 0;
-	arena_len = 0;
-	memset(shim_sys_count, 0, sizeof(shim_sys_count));
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		shim_sys_die("out of memory", 0, 0, 0);
 	shim_sys_mode = SHIM_SYS_RECORD;
+	return rec;
 }
 
-size_t shim_sys_record_stop(void)
+void shim_sys_record_stop(void)
 {
 	shim_sys_mode = SHIM_SYS_HOST;
-	return ncalls;
+	rec = NULL;
 }
 
-void shim_sys_replay_start(void)
+void shim_recording_free(struct shim_recording *r)
 {
+	if (!r)
+		return;
+	free(r->calls);
+	free(r->arena);
+	free(r);
+}
+
+size_t shim_recording_calls(const struct shim_recording *r)
+{
+	return r->ncalls;
+}
+
+/* Calls of each system call number in @r */
+const unsigned long *shim_recording_counts(const struct shim_recording *r)
+{
+	return r->count;
+}
+
+/* Replays @r: the calls that follow must be its calls, in its order. */
+void shim_sys_replay_start(struct shim_recording *r)
+{
+	rec = r;
 	cursor = 0;
 	shim_sys_mode = SHIM_SYS_REPLAY;
 }
@@ -102,8 +133,11 @@ void shim_sys_replay_start(void)
 /* The replay's end: false when it did not take every record. */
 bool shim_sys_replay_stop(void)
 {
+	bool all = cursor == rec->ncalls;
+
 	shim_sys_mode = SHIM_SYS_HOST;
-	return cursor == ncalls;
+	rec = NULL;
+	return all;
 }
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
@@ -113,7 +147,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 	*cap = max(need, 2 * *cap + 64);
 	p = realloc(p, *cap * size);
 	if (!p)
-		shim_sys_die("out of memory", ncalls, 0, 0);
+		shim_sys_die("out of memory", 0, 0, 0);
 	return p;
 }
 
@@ -133,16 +167,16 @@ static void rec_out(struct shim_call *c, const long *args, int arg, int off,
 	if (!len || !args[arg])
 		return;
 	if (c->nout == SHIM_MAX_OUT)
-		shim_sys_die("too many outputs", ncalls, c->nr, c->arg0);
+		shim_sys_die("too many outputs", rec->ncalls, c->nr, c->args[0]);
 	o = &c->out[c->nout++];
 	o->arg = arg;
 	o->off = off;
 	o->iov = iov;
 	o->len = len;
-	o->pos = arena_len;
-	arena = grow(arena, &arena_cap, arena_len + len, 1);
-	memcpy(arena + arena_len, out_addr(o, args), len);
-	arena_len += len;
+	o->pos = rec->arena_len;
+	rec->arena = grow(rec->arena, &rec->arena_cap, rec->arena_len + len, 1);
+	memcpy(rec->arena + rec->arena_len, out_addr(o, args), len);
+	rec->arena_len += len;
 }
 
 /* The bytes call @nr with @args wrote, when it returned @ret. */
@@ -246,14 +280,14 @@ static long replay_call(int nr, const long *args)
 	const struct shim_call *c;
 	u32 i;
 
-	if (unlikely(cursor == ncalls))
+	if (unlikely(cursor == rec->ncalls))
 		shim_sys_die("replay ran past the recording", cursor, nr, args[0]);
-	c = &calls[cursor++];
-	if (unlikely(c->nr != nr || c->arg0 != args[0]))
+	c = &rec->calls[cursor++];
+	if (unlikely(c->nr != nr || c->args[0] != args[0]))
 		shim_sys_die("replay diverged from the recording", cursor - 1,
 			     nr, args[0]);
 	for (i = 0; i < c->nout; i++)
-		memcpy(out_addr(&c->out[i], args), arena + c->out[i].pos,
+		memcpy(out_addr(&c->out[i], args), rec->arena + c->out[i].pos,
 		       c->out[i].len);
 	return c->ret;
 }
@@ -280,15 +314,64 @@ static long shim_sys(int nr, long a0, long a1, long a2, long a3, long a4,
 	if (shim_sys_mode != SHIM_SYS_RECORD)
 		return ret;
 	if (nr >= 0 && nr < SHIM_NR_MAX)
-		shim_sys_count[nr]++;
-	calls = grow(calls, &calls_cap, ncalls + 1, sizeof(*calls));
-	c = &calls[ncalls++];
+		rec->count[nr]++;
+	rec->calls = grow(rec->calls, &rec->calls_cap, rec->ncalls + 1,
+			  sizeof(*rec->calls));
+	c = &rec->calls[rec->ncalls++];
 	c->nr = nr;
 	c->nout = 0;
-	c->arg0 = a0;
+	memcpy(c->args, args, sizeof(args));
 	c->ret = ret;
 	rec_outs(c, nr, args, ret);
 	return ret;
+}
+
+/*
+ * The cost of this layer in a replay of @r, @reps times over: ns per
+ * replay of the whole recording.  Each call is replayed as a ksys_*()
+ * function replays it, from a copy of @r whose calls write their bytes to
+ * a scratch buffer, the memory they wrote in the run being gone.
+ */
+double shim_sys_replay_cost(const struct shim_recording *r, unsigned int reps)
+{
+	static u8 scratch[1 << 16] __aligned(64);
+	static struct iovec iov[SHIM_MAX_OUT];
+	struct shim_recording tmp = *r;
+	struct timespec t0, t1;
+	unsigned int k, j;
+	size_t i;
+
+	for (j = 0; j < SHIM_MAX_OUT; j++) {
+		iov[j].iov_base = scratch;
+		iov[j].iov_len = sizeof(scratch);
+	}
+	tmp.calls = malloc(r->ncalls * sizeof(*tmp.calls) + 1);
+	if (!tmp.calls)
+		shim_sys_die("out of memory", 0, 0, 0);
+	for (i = 0; i < r->ncalls; i++) {
+		struct shim_call *c = &tmp.calls[i];
+
+		*c = r->calls[i];
+		for (j = 0; j < c->nout; j++) {
+			if (c->out[j].off + c->out[j].len > sizeof(scratch))
+				shim_sys_die("output too large", i, c->nr, c->args[0]);
+			c->args[c->out[j].arg] = c->out[j].iov < 0 ?
+				(long)scratch : (long)iov;
+		}
+	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	for (k = 0; k < reps; k++) {
+		shim_sys_replay_start(&tmp);
+		for (i = 0; i < tmp.ncalls; i++) {
+			const s64 *a = tmp.calls[i].args;
+
+			shim_sys(tmp.calls[i].nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		}
+		shim_sys_replay_stop();
+	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	free(tmp.calls);
+	return ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / reps;
 }
 
 #define SYS(nr, a0, a1, a2, a3, a4, a5)					\
