@@ -53,14 +53,20 @@ struct variant {
 	run_fn run;
 	verify_fn verify;
 	int (*kselftest)(void *ok, void *bad);
+	long (*script)(unsigned int cmd, void *uattr, size_t usize);
+	int (*close_file)(unsigned int fd);
+	u64 (*op_body)(const u64 *args, u64 reps);
 };
 
 static const struct variant variants[] = {
 	{ "retpoline", "kernel CFLAGS, retpoline + ITS return thunk (this host's mode)",
 	  script_run_retpoline, script_verify_retpoline,
-	  shim_kselftest_retpoline },
+	  shim_kselftest_retpoline, __do_sys_script_retpoline,
+	  shim_close_file_retpoline, shim_op_body_loop_retpoline },
 	{ "plain", "kernel CFLAGS, thunks as plain jmp/ret (no retpoline needed)",
-	  script_run_plain, script_verify_plain, shim_kselftest_plain },
+	  script_run_plain, script_verify_plain, shim_kselftest_plain,
+	  __do_sys_script_plain, shim_close_file_plain,
+	  shim_op_body_loop_plain },
 };
 
 #define NVARIANTS	ARRAY_SIZE(variants)
@@ -144,6 +150,7 @@ static bool is_pseudo_call(const struct script_insn *insn)
  * A loop run r1 times, with @k copies of the @n instructions of @body:
  *
  *	r0 = 0; r8 = 1; r9 = 3; r6 = 0; r7 = r1; *(u64 *)(r10 - 8) = r6
+ *	setup				(loop_prog_setup(): r1 to r5 for ops)
  * loop:
  *	body x k
  *	r6 += 1
@@ -158,8 +165,9 @@ static bool is_pseudo_call(const struct script_insn *insn)
 #define LOOP_PROLOGUE	6
 #define LOOP_EPILOGUE	2
 
-static struct script_prog *loop_prog(const struct script_insn *body, u32 n,
-				     u32 k)
+static struct script_prog *loop_prog_setup(const struct script_insn *setup,
+					   u32 ns, const struct script_insn *body,
+					   u32 n, u32 k)
 {
 	struct pbuf b = { };
 	struct script_prog *p;
@@ -171,7 +179,10 @@ static struct script_prog *loop_prog(const struct script_insn *body, u32 n,
 	emit(&b, SCRIPT_MOV64_IMM(SCRIPT_REG_9, 3));
 	emit(&b, SCRIPT_MOV64_IMM(SCRIPT_REG_6, 0));
 	emit(&b, SCRIPT_MOV64_REG(SCRIPT_REG_7, SCRIPT_REG_1));
-	top = emit(&b, SCRIPT_STX_MEM(SCRIPT_DW, SCRIPT_REG_10, SCRIPT_REG_6, -8)) + 1;
+	emit(&b, SCRIPT_STX_MEM(SCRIPT_DW, SCRIPT_REG_10, SCRIPT_REG_6, -8));
+	for (i = 0; i < ns; i++)
+		emit(&b, setup[i]);
+	top = b.len;
 	for (i = 0; i < k; i++)
 		for (j = 0; j < n; j++) {
 			emit(&b, body[j]);
@@ -194,6 +205,12 @@ static struct script_prog *loop_prog(const struct script_insn *body, u32 n,
 	p = prog_of(b.insn, b.len);
 	free(b.insn);
 	return p;
+}
+
+static struct script_prog *loop_prog(const struct script_insn *body, u32 n,
+				     u32 k)
+{
+	return loop_prog_setup(NULL, 0, body, n, k);
 }
 
 /*
@@ -285,6 +302,8 @@ enum kind {
 	K_VERIFY,	/* one script_verify per rep, per instruction */
 	K_HOST,		/* one host call per rep */
 	K_HTTPD,	/* replays of the web server's runs, per request */
+	K_SYSCALL,	/* one script(2) body (syscall.c) per rep */
+	K_OPBODY,	/* one direct call of memchr's op per rep */
 };
 
 struct bcase {
@@ -302,6 +321,7 @@ struct bcase {
 	long (*host)(u64 reps);
 	bool wall;	/* K_HOST timed by the wall clock, not CPU time */
 	int httpd;	/* K_HTTPD: the httpd case */
+	struct script_attr attr;	/* K_SYSCALL */
 	u64 reps;
 	double *samples;
 	double min, median, max;
@@ -343,6 +363,21 @@ static void add_delta(const char *name, const struct variant *v,
 	c->body = loop_prog(body, n, K);
 	c->base = base;
 	c->k = K * n;
+}
+
+/* A load of @n instructions by script(2)'s SCRIPT_LOAD: the descriptor */
+static int load_prog(const struct variant *v, const struct script_insn *insns,
+		     u32 n)
+{
+	struct script_attr attr = {
+		.insns = (uintptr_t)insns,
+		.insn_cnt = n,
+	};
+	long fd = v->script(SCRIPT_LOAD, &attr, sizeof(attr));
+
+	if (fd < 0)
+		die("%s: SCRIPT_LOAD: %ld", v->name, fd);
+	return fd;
 }
 
 static struct bcase *find_case(const char *name)
@@ -395,6 +430,10 @@ static long host_read_devzero(u64 reps)
 	return r;
 }
 
+/* memchr(r1, 'x', 1) of one byte 'x': a memory op and its body */
+static u8 memchr_byte = 'x';
+static u64 memchr_args[6] = { (uintptr_t)&memchr_byte, 'x', 1 };
+
 /* Keeps a result the compiler would otherwise drop. */
 static void keep(long v)
 {
@@ -440,6 +479,17 @@ static double sample(struct bcase *c, u64 reps, u64 *elapsed)
 		return (double)*elapsed / ((double)reps * c->vlen);
 	case K_HTTPD:
 		return httpd_sample(c->httpd, c->v->run, reps, elapsed);
+	case K_SYSCALL:
+		t0 = now_ns();
+		for (i = 0; i < reps; i++)
+			keep(c->v->script(SCRIPT_RUN_FD, &c->attr, sizeof(c->attr)));
+		*elapsed = now_ns() - t0;
+		return (double)*elapsed / reps;
+	case K_OPBODY:
+		t0 = now_ns();
+		keep(c->v->op_body(memchr_args, reps));
+		*elapsed = now_ns() - t0;
+		return (double)*elapsed / reps;
 	case K_HOST:
 		if (c->wall) {
 			t0 = wall_ns();
@@ -501,6 +551,53 @@ static unsigned int checks;
 	if (!(cond))							\
 		die("selftest: " __VA_ARGS__);				\
 } while (0)
+
+/* syscall.c, the body of script(2), on the shimmed kernel */
+static void selftest_syscall(const struct variant *v)
+{
+	struct script_insn ret1[] = {
+		SCRIPT_MOV64_REG(SCRIPT_REG_0, SCRIPT_REG_1),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct script_insn bad[] = {
+		SCRIPT_MOV64_REG(SCRIPT_REG_0, SCRIPT_REG_6),
+		SCRIPT_EXIT_INSN(),
+	};
+	struct {
+		struct script_attr attr;
+		u64 tail;
+	} big = { };
+	struct script_attr attr = { };
+	long r;
+	int fd;
+
+	fd = load_prog(v, ret1, ARRAY_SIZE(ret1));
+	attr.prog_fd = fd;
+	attr.args[0] = 1234;
+	r = v->script(SCRIPT_RUN_FD, &attr, sizeof(attr));
+	CHECK(!r && attr.retval == 1234 && attr.steps == 2,
+	      "%s: SCRIPT_RUN_FD: %ld, r0 %llu", v->name, r, attr.retval);
+	big.attr = attr;
+	r = v->script(SCRIPT_RUN_FD, &big, sizeof(big));
+	CHECK(!r && big.attr.retval == 1234, "%s: a larger attr, zeroed: %ld",
+	      v->name, r);
+	big.tail = 1;
+	r = v->script(SCRIPT_RUN_FD, &big, sizeof(big));
+	CHECK(r == -E2BIG, "%s: a larger attr, not zeroed: %ld", v->name, r);
+	attr.prog_fd = fd + 1;
+	r = v->script(SCRIPT_RUN_FD, &attr, sizeof(attr));
+	CHECK(r == -EBADF, "%s: SCRIPT_RUN_FD of no program: %ld", v->name, r);
+	CHECK(!v->close_file(fd), "%s: close", v->name);
+	attr.prog_fd = fd;
+	r = v->script(SCRIPT_RUN_FD, &attr, sizeof(attr));
+	CHECK(r == -EBADF, "%s: SCRIPT_RUN_FD after close: %ld", v->name, r);
+	memset(&attr, 0, sizeof(attr));
+	attr.insns = (uintptr_t)bad;
+	attr.insn_cnt = ARRAY_SIZE(bad);
+	r = v->script(SCRIPT_LOAD, &attr, sizeof(attr));
+	CHECK(r == -EINVAL && attr.pc == 0, "%s: SCRIPT_LOAD of a bad program: %ld",
+	      v->name, r);
+}
 
 /* Two pages: the first read-write, the second faults on any access. */
 static u8 *guard_pages(void)
@@ -702,6 +799,7 @@ static void selftest(const struct variant *v)
 	CHECK(!err, "%s: shim_kselftest: check %d failed", v->name, err);
 
 	selftest_ops(v);
+	selftest_syscall(v);
 
 	err = v->verify(bad, 2, &log, &err_pc);
 	CHECK(err == -EINVAL && err_pc == 0 &&
@@ -756,15 +854,29 @@ static const struct script_insn empty[] = {
 	SCRIPT_EXIT_INSN(),
 };
 
+static const struct script_insn memchr_op[] = {
+	SCRIPT_CALL_OP(SCRIPT_OP_MEMCHR),
+};
+
+/* r1 = &memchr_byte, r2 = 'x', r3 = 1: memchr_args */
+static struct script_insn memchr_setup[4];
+
 static const u32 vsizes[] = { 1024, 8192, 65536 };
 static const char *const vnames[] = { "verify_1k", "verify_8k", "verify_64k" };
 
 static void add_variant_cases(const struct variant *v)
 {
+	struct script_insn setup[] = {
+		SCRIPT_LD_IMM64(SCRIPT_REG_1, memchr_args[0]),
+		SCRIPT_MOV64_IMM(SCRIPT_REG_2, memchr_args[1]),
+		SCRIPT_MOV64_IMM(SCRIPT_REG_3, memchr_args[2]),
+	};
 	struct script_prog *base = loop_prog(NULL, 0, 0);
 	struct bcase *c;
 	unsigned int j;
 
+	BUILD_BUG_ON(sizeof(setup) != sizeof(memchr_setup));
+	memcpy(memchr_setup, setup, sizeof(setup));
 	add_delta("alu64_add_imm", v, alu, ARRAY_SIZE(alu), base,
 		  "ns_per_insn", "ALU64 add imm");
 	add_delta("alu_mix8", v, mix, ARRAY_SIZE(mix), base,
@@ -793,6 +905,19 @@ static void add_variant_cases(const struct variant *v)
 	c = add_case("run_empty", v, K_RUN, "ns_per_run",
 		     "script_run() of r0 = 0; exit");
 	c->body = prog_of(empty, ARRAY_SIZE(empty));
+	c = add_case("run_fd_empty", v, K_SYSCALL, "ns_per_call",
+		     "script(2) SCRIPT_RUN_FD of it: syscall.c, no entry");
+	c->attr.prog_fd = load_prog(v, empty, ARRAY_SIZE(empty));
+
+	c = add_case("op_memchr1", v, K_DELTA, "ns_per_op",
+		     "memchr op of 1 byte (found)");
+	c->body = loop_prog_setup(memchr_setup, ARRAY_SIZE(memchr_setup),
+				  memchr_op, ARRAY_SIZE(memchr_op), K);
+	c->base = loop_prog_setup(memchr_setup, ARRAY_SIZE(memchr_setup),
+				  NULL, 0, 0);
+	c->k = K;
+	c = add_case("op_memchr1_body", v, K_OPBODY, "ns_per_call",
+		     "its body: script_op_memchr() called directly");
 
 	for (j = 0; j < ARRAY_SIZE(vsizes); j++) {
 		struct script_log log = { };
@@ -1077,6 +1202,60 @@ static void report_projection(unsigned int runs)
 	}
 }
 
+/*
+ * Two rows the targets need, per variant and run by run:
+ * mem_op_dispatch, what a memory op costs beyond its body (op_memchr1 less
+ * op_memchr1_body), and run_fd_projection, SCRIPT_RUN_FD of an empty
+ * program as a system call: syscall.c's body (run_fd_empty) plus the
+ * host's entry and exit (enosys_raw), against the host's getppid().
+ */
+static void report_derived(unsigned int runs)
+{
+	struct bcase *ns = find_case("enosys_raw");
+	struct bcase *pp = find_case("getppid");
+	double d[runs], mn, med, mx;
+	struct bcase *a, *b;
+	char name[64], extra[256];
+	unsigned int i, r;
+
+	for (i = 0; i < NVARIANTS; i++) {
+		const char *vn = variants[i].name;
+
+		snprintf(name, sizeof(name), "op_memchr1/%s", vn);
+		a = find_case(name);
+		snprintf(name, sizeof(name), "op_memchr1_body/%s", vn);
+		b = find_case(name);
+		if (a && b) {
+			for (r = 0; r < runs; r++)
+				d[r] = a->samples[r] - b->samples[r];
+			stats(d, runs, &mn, &med, &mx);
+			snprintf(name, sizeof(name), "mem_op_dispatch/%s", vn);
+			snprintf(extra, sizeof(extra),
+				 ", \"derived\": \"op_memchr1/%s - op_memchr1_body/%s, run by run\"",
+				 vn, vn);
+			json_row(name, "native-interp", "ns_per_op", runs, mn,
+				 med, mx, extra);
+			print_row(name, "ns_per_op", mn, med, mx,
+				  "a memory op beyond its body");
+		}
+		snprintf(name, sizeof(name), "run_fd_empty/%s", vn);
+		a = find_case(name);
+		if (a && ns && pp) {
+			for (r = 0; r < runs; r++)
+				d[r] = a->samples[r] + ns->samples[r];
+			stats(d, runs, &mn, &med, &mx);
+			snprintf(name, sizeof(name), "run_fd_projection/%s", vn);
+			snprintf(extra, sizeof(extra),
+				 ", \"derived\": \"run_fd_empty/%s + enosys_raw, run by run\", \"ratio_to_getppid\": %.4f",
+				 vn, med / pp->median);
+			json_row(name, "native-interp", "ns_per_call", runs, mn,
+				 med, mx, extra);
+			print_row(name, "ns_per_call", mn, med, mx,
+				  "+ enosys_raw: SCRIPT_RUN_FD as a syscall");
+		}
+	}
+}
+
 /* Names of the system calls the web server's ops make */
 static const char *syscall_name(unsigned int nr)
 {
@@ -1308,6 +1487,7 @@ int main(int argc, char **argv)
 		print_row(c->name, c->metric, c->min, c->median, c->max, c->what);
 	}
 	report_projection(runs);
+	report_derived(runs);
 	if (httpd_path)
 		report_httpd(runs);
 	fprintf(json, "\n]\n");

@@ -98,4 +98,14 @@ int script_verify_plain(const struct script_insn *insns, u32 len,
 int shim_kselftest_retpoline(void *ok, void *bad);
 int shim_kselftest_plain(void *ok, void *bad);
 
+/* syscall.c's SYSCALL_DEFINE3(script), and close(2) of its descriptors */
+long __do_sys_script_retpoline(unsigned int cmd, void *uattr, size_t usize);
+long __do_sys_script_plain(unsigned int cmd, void *uattr, size_t usize);
+int shim_close_file_retpoline(unsigned int fd);
+int shim_close_file_plain(unsigned int fd);
+
+/* native_kbench.c: direct calls of memchr's op */
+u64 shim_op_body_loop_retpoline(const u64 *args, u64 reps);
+u64 shim_op_body_loop_plain(const u64 *args, u64 reps);
+
 #endif /* _NATIVE_KSHIM_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel's string functions that x86-64 takes from lib/string.c
- * (memchr(), memcmp() with CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) and
+ * (memchr(), memcmp() with CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS,
+ * memchr_inv(), strscpy()) and
  * lib/hexdump.c (hex_to_bin()), built as the kernel builds
  * lib/string.c (-ffreestanding) and made local to each variant, so that
  * the memory ops' bodies are the kernel's and not the C library's
@@ -72,6 +73,70 @@ void *memmove(void *dest, const void *src, size_t count)
 	while (count--)
 		d[count] = s[count];
 	return dest;
+}
+
+static void *check_bytes8(const u8 *start, u8 value, unsigned int bytes)
+{
+	while (bytes) {
+		if (*start != value)
+			return (void *)start;
+		start++;
+		bytes--;
+	}
+	return NULL;
+}
+
+void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	u8 value = c;
+	u64 value64;
+	size_t words;
+	unsigned int prefix;
+
+	if (bytes <= 16)
+		return check_bytes8(start, value, bytes);
+
+	value64 = value;
+	value64 *= 0x0101010101010101ULL;
+
+	prefix = (unsigned long)start % 8;
+	if (prefix) {
+		u8 *r;
+
+		prefix = 8 - prefix;
+		r = check_bytes8(start, value, prefix);
+		if (r)
+			return r;
+		start += prefix;
+		bytes -= prefix;
+	}
+
+	words = bytes / 8;
+
+	while (words) {
+		if (*(u64 *)start != value64)
+			return check_bytes8(start, value, 8);
+		start += 8;
+		words--;
+	}
+
+	return check_bytes8(start, value, bytes % 8);
+}
+
+/* lib/string.c's, a byte at a time (SCRIPT_PROBE's op names only) */
+ssize_t strscpy(char *dest, const char *src, size_t count)
+{
+	size_t i;
+
+	if (!count)
+		return -E2BIG;
+	for (i = 0; i < count; i++) {
+		dest[i] = src[i];
+		if (!src[i])
+			return i;
+	}
+	dest[count - 1] = 0;
+	return -E2BIG;
 }
 
 int hex_to_bin(unsigned char ch)

@@ -7,6 +7,7 @@
 #define ATOMIC_INIT(i)		{ (i) }
 #define atomic_read(v)		READ_ONCE((v)->counter)
 #define atomic_set(v, i)	WRITE_ONCE((v)->counter, (i))
+#define atomic64_set(v, i)	WRITE_ONCE((v)->counter, (i))
 #define atomic64_read(v)	READ_ONCE((v)->counter)
 #define atomic64_inc(v)		__atomic_fetch_add(&(v)->counter, 1, __ATOMIC_RELAXED)
 

@@ -16,6 +16,15 @@ struct fd {
 
 struct fd shim_fdget(unsigned int fd);
 
+/*
+ * fget() and fput() of native_kshim.c's descriptor table, which holds
+ * script(2)'s program descriptors (a namespace apart from the host's): a
+ * lookup and a locked increment not from zero, and a locked decrement,
+ * as fs/file.c's are under RCU.
+ */
+struct file *fget(unsigned int fd);
+void fput(struct file *file);
+
 typedef struct fd class_fd_t;
 #define class_fd_constructor(fd)	shim_fdget(fd)
 #define CLASS(_name, var)		class_##_name##_t var = class_##_name##_constructor

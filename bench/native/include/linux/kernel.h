@@ -37,6 +37,10 @@ static __always_inline unsigned long __ffs(unsigned long word)
 	return __builtin_ctzl(word);
 }
 
+/* lib/string.c, in native_kstring.c */
+void *memchr_inv(const void *start, int c, size_t bytes);
+ssize_t strscpy(char *dest, const char *src, size_t count);
+
 #define u64_to_user_ptr(x)	((void __user *)(uintptr_t)(u64)(x))
 
 /*
@@ -51,6 +55,11 @@ void shim_warn(const char *file, int line, const char *cond) __cold;
 	unlikely(__ret_warn_on);					\
 })
 #define WARN_ON(condition)	WARN_ON_ONCE(condition)
+
+#define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
+#define __init
+#define __read_mostly
+#define late_initcall(fn)
 
 #define might_fault()		do { } while (0)
 #define might_sleep()		do { } while (0)

@@ -20,6 +20,11 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
 	return calloc(n, size);
 }
 
+static inline void *kvmalloc(size_t size, gfp_t flags)
+{
+	return malloc(size);
+}
+
 static inline void *kmalloc(size_t size, gfp_t flags)
 {
 	return flags & __GFP_ZERO ? calloc(1, size) : malloc(size);

@@ -75,4 +75,14 @@ long ksys_clock_gettime(clockid_t which_clock,
 long ksys_nanosleep(struct __kernel_timespec __user *rqtp,
 		    struct __kernel_timespec __user *rmtp);
 
+/*
+ * SYSCALL_DEFINE3(): the body, __do_sys_<name>(), as an ordinary function
+ * that the benchmark calls; the entry that reaches it in the kernel
+ * (do_syscall_64(), the sys_call_table, the __x64_sys_ wrapper) is what
+ * the host's enosys_raw measures.
+ */
+#define SYSCALL_DEFINE3(name, t1, a1, t2, a2, t3, a3)			\
+	long __do_sys_##name(t1 a1, t2 a2, t3 a3);			\
+	long __do_sys_##name(t1 a1, t2 a2, t3 a3)
+
 #endif /* _SHIM_LINUX_SYSCALLS_H */

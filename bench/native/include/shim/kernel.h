@@ -25,6 +25,8 @@
 #define CONFIG_AUDITSYSCALL		1
 /* retpolines built in (INDIRECT_CALL_N); no CONFIG_JUMP_LABEL */
 #define CONFIG_MITIGATION_RETPOLINE	1
+#define CONFIG_SCRIPT			1
+#define CONFIG_SCRIPT_RESTRICT_DEFAULT	0
 /*
  * The test kernel has no CONFIG_COMPAT; a distribution kernel has it, and
  * then in_compat_syscall() is one test of the thread's status word.  The
