@@ -30,6 +30,12 @@
 		     __x > __y ? __x : __y; })
 #define min_t(type, x, y)	min((type)(x), (type)(y))
 #define max_t(type, x, y)	max((type)(x), (type)(y))
+#define clamp(val, lo, hi)	min(max(val, lo), hi)
+#define swap(a, b) \
+	do { typeof(a) __tmp = (a); (a) = (b); (b) = __tmp; } while (0)
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define round_up(x, y)		((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
+#define round_down(x, y)	((x) & ~((__typeof__(x))((y) - 1)))
 
 /* arch/x86/include/asm/bitops.h: rep; bsf */
 static __always_inline unsigned long __ffs(unsigned long word)

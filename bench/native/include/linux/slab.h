@@ -20,6 +20,16 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
 	return calloc(n, size);
 }
 
+static inline void *kvmalloc_array(size_t n, size_t size, gfp_t flags)
+{
+	return malloc(n * size);
+}
+
+static inline void *kvzalloc(size_t size, gfp_t flags)
+{
+	return calloc(1, size);
+}
+
 static inline void *kvmalloc(size_t size, gfp_t flags)
 {
 	return malloc(size);

@@ -71,6 +71,20 @@
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define barrier()		__asm__ __volatile__("" : : : "memory")
 #define OPTIMIZER_HIDE_VAR(var)	__asm__ ("" : "=r" (var) : "0" (var))
+#define __section(s)		__attribute__((__section__(s)))
+#define __used			__attribute__((__used__))
+#define __always_unused		__attribute__((__unused__))
+#define __pure			__attribute__((__pure__))
+#define __flatten		__attribute__((__flatten__))
+#define __weak			__attribute__((__weak__))
+#define __noclone		__attribute__((__noclone__))
+#define noinline_for_stack	noinline
+#define notrace
+#define __visible		__attribute__((__externally_visible__))
+/* include/linux/compiler.h with objtool: a jump table objtool can follow */
+#define __annotate_jump_table	__section(".data.rel.ro.c_jump_table")
+#define unreachable()		__builtin_unreachable()
+#define barrier_data(ptr)	__asm__ __volatile__("" : : "r" (ptr) : "memory")
 #define __stringify_1(x...)	#x
 #define __stringify(x...)	__stringify_1(x)
 
