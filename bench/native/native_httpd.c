@@ -380,12 +380,8 @@ int httpd_setup(const char *objpath, httpd_verify_fn verify)
 	prog->len = cnt;
 	memcpy(prog->insns, insns, cnt * sizeof(*insns));
 	make_docroot();
+	atexit(remove_docroot);
 	return cnt;
-}
-
-void httpd_cleanup(void)
-{
-	remove_docroot();
 }
 
 /*

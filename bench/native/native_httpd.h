@@ -23,7 +23,6 @@ typedef int (*httpd_verify_fn)(const struct script_insn *insns,
 
 /* native_httpd.c */
 int httpd_setup(const char *objpath, httpd_verify_fn verify);
-void httpd_cleanup(void);
 int httpd_add_case(httpd_run_fn fn, unsigned int conns, unsigned int rounds,
 		   unsigned int records, double *real_ns);
 double httpd_sample(int id, httpd_run_fn fn, unsigned long long reps,
