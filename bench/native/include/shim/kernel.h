@@ -10,6 +10,7 @@
 
 #define CONFIG_64BIT			1
 #define CONFIG_X86_64			1
+#define CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS	1
 #define CONFIG_SMP			1
 #define CONFIG_NET			1
 #define CONFIG_EPOLL			1
