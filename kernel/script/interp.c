@@ -407,7 +407,6 @@ static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 	u64 args[6] __uninitialized, steps = ctx->steps;
 	enum script_intr intr;
 	s64 ret;
-	int i;
 
 	if (op->mem) {
 		ret = script_mem_fn(op, ctx, &regs[SCRIPT_REG_1]);
@@ -420,8 +419,12 @@ static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 again:
 		if (script_yield(ctx))
 			return -EINTR;
-		for (i = 0; i < 5; i++)
-			args[i] = i < op->nargs ? regs[SCRIPT_REG_1 + i] : 0;
+		/* Unrolled: conditional moves rather than a loop. */
+		args[0] = op->nargs > 0 ? regs[SCRIPT_REG_1] : 0;
+		args[1] = op->nargs > 1 ? regs[SCRIPT_REG_2] : 0;
+		args[2] = op->nargs > 2 ? regs[SCRIPT_REG_3] : 0;
+		args[3] = op->nargs > 3 ? regs[SCRIPT_REG_4] : 0;
+		args[4] = op->nargs > 4 ? regs[SCRIPT_REG_5] : 0;
 		args[5] = 0;
 		if (op->tail &&
 		    script_copy_in(&args[4], SCRIPT_UPTR(regs[SCRIPT_REG_5]),
@@ -518,9 +521,25 @@ static int script_start(const struct script_prog *prog,
 	if (ctx->ustate && get_user(status, &ctx->ustate->status))
 		return -EFAULT;
 	if (status == SCRIPT_STATE_NONE) {
-		/* The frames are written by the calls that use them. */
-		memset(st, 0, offsetof(struct script_state, frames));
+		/*
+		 * Field by field, as plain stores: the frames are written by
+		 * the calls that use them, and the compiler makes a memset()
+		 * of the rest a "rep stos", which costs a startup natively and
+		 * a translation block per word under QEMU's TCG.
+		 */
+		BUILD_BUG_ON(SCRIPT_REG_1 != 1 || SCRIPT_REG_6 != 6 ||
+			     SCRIPT_REG_10 != __MAX_SCRIPT_REG - 1);
+		st->status = SCRIPT_STATE_NONE;
+		st->pc = 0;
+		st->depth = 0;
+		st->__pad = 0;
+		st->steps = 0;
+		st->regs[SCRIPT_REG_0] = 0;
 		memcpy(&st->regs[SCRIPT_REG_1], ctx->args, sizeof(ctx->args));
+		st->regs[SCRIPT_REG_6] = 0;
+		st->regs[SCRIPT_REG_7] = 0;
+		st->regs[SCRIPT_REG_8] = 0;
+		st->regs[SCRIPT_REG_9] = 0;
 		st->regs[SCRIPT_REG_10] = ctx->stack_hi;
 		return 0;
 	}
@@ -589,6 +608,10 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	u32 pc;
 	int err;
 
+	/* The outcome, whatever the caller left there. */
+	ctx->retval = 0;
+	ctx->exit_thread = false;
+	ctx->audited = false;
 	err = script_start(prog, ctx, &st);
 	if (err < 0) {
 		ctx->pc = 0;

@@ -63,7 +63,8 @@ s64 script_op_memmove(struct script_run_ctx *ctx, const u64 *args)
 	void __user *dst = u64_to_user_ptr(args[0]);
 	const void __user *src = u64_to_user_ptr(args[1]);
 	u64 len = args[2], done = 0;
-	u8 buf[SCRIPT_COPY_CHUNK];
+	/* Only the bytes copied in are read: not zeroed on each call. */
+	u8 buf[SCRIPT_COPY_CHUNK] __uninitialized;
 	bool back;
 
 	if (len > MAX_RW_COUNT)
@@ -97,7 +98,9 @@ s64 script_op_memcmp(struct script_run_ctx *ctx, const u64 *args)
 {
 	const void __user *a = u64_to_user_ptr(args[0]);
 	const void __user *b = u64_to_user_ptr(args[1]);
-	u8 abuf[SCRIPT_CMP_CHUNK], bbuf[SCRIPT_CMP_CHUNK];
+	/* Only the bytes copied in are read: not zeroed on each call. */
+	u8 abuf[SCRIPT_CMP_CHUNK] __uninitialized;
+	u8 bbuf[SCRIPT_CMP_CHUNK] __uninitialized;
 	u64 len = args[2], done = 0;
 	int err;
 
@@ -137,7 +140,8 @@ s64 script_op_memchr(struct script_run_ctx *ctx, const u64 *args)
 {
 	const void __user *s = u64_to_user_ptr(args[0]);
 	u64 len = args[2], done = 0;
-	u8 buf[SCRIPT_COPY_CHUNK];
+	/* Only the bytes copied in are read: not zeroed on each call. */
+	u8 buf[SCRIPT_COPY_CHUNK] __uninitialized;
 	u8 c = args[1];
 	int err;
 
@@ -320,7 +324,8 @@ s64 script_op_parse_u64(struct script_run_ctx *ctx, const u64 *args)
 	const void __user *s = u64_to_user_ptr(args[0]);
 	u64 __user *res = u64_to_user_ptr(args[2]);
 	u64 len = args[1], base = args[3], val = 0, done = 0;
-	u8 buf[SCRIPT_COPY_CHUNK];
+	/* Only the bytes copied in are read: not zeroed on each call. */
+	u8 buf[SCRIPT_COPY_CHUNK] __uninitialized;
 	int err;
 
 	if (base != 10 && base != 16)

@@ -79,6 +79,8 @@ int script_verify(const struct script_insn *insns, u32 len,
  *	per run: it cannot make the native system calls of the op table
  * @quiet: yield points left before the next full one (script_yield())
  * @scratch: during a run: NULL, or the buffer script_scratch() gave
+ *
+ * The caller sets the inputs, @args to @ustate; script_run() sets the rest.
  */
 struct script_run_ctx {
 	u64 args[5];
@@ -294,7 +296,8 @@ static inline bool script_uaddr_ok(u64 addr)
 static inline bool script_syscall_denied(struct script_run_ctx *ctx, int nr,
 					 const u64 *args, s64 *ret)
 {
-	u64 regs[6];
+	/* A 32-bit kernel's alone, written whole there: not zeroed. */
+	u64 regs[6] __uninitialized;
 	long r;
 	int err, i;
 

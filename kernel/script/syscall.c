@@ -293,16 +293,19 @@ static int script_run_prog(const struct script_prog *prog,
 			   const struct script_attr *attr,
 			   struct script_attr __user *uattr, bool *exit)
 {
-	struct script_run_ctx ctx = {
-		.stack_lo	= attr->stack,
-		.stack_hi	= attr->stack + attr->stack_size,
-		.max_steps	= attr->max_steps,
-		.ustate		= u64_to_user_ptr(attr->state),
-	};
+	/*
+	 * The inputs are set here and script_run() sets the rest: not
+	 * zeroed whole first, which would be a "rep stos" on every run.
+	 */
+	struct script_run_ctx ctx __uninitialized;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(ctx.args) != sizeof(attr->args));
 	memcpy(ctx.args, attr->args, sizeof(ctx.args));
+	ctx.stack_lo = attr->stack;
+	ctx.stack_hi = attr->stack + attr->stack_size;
+	ctx.max_steps = attr->max_steps;
+	ctx.ustate = u64_to_user_ptr(attr->state);
 
 	ret = script_run(prog, &ctx);
 	*exit = ctx.exit_thread;
