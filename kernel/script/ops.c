@@ -4,7 +4,8 @@
  * in the manner of io_uring/opdef.c; each op's code is in the file of its
  * family: ops_fs.c (files), ops_net.c (sockets), ops_poll.c (poll and
  * epoll), ops_misc.c (time and process), ops_move.c (composite I/O),
- * ops_bg.c (background moves) and ops_mem.c (user memory).  An op whose
+ * ops_bg.c (background moves), ops_mem.c (user memory) and ops_text.c
+ * (text in user memory).  An op whose
  * system call this kernel lacks (sockets without CONFIG_NET, epoll without
  * CONFIG_EPOLL), or whose arguments no system call of this architecture
  * takes as the op does, has no row: the verifier refuses it and
@@ -125,6 +126,10 @@ const struct script_op script_ops[__SCRIPT_OP_MAX] = {
 	MEM(FORMAT_U64,		"format_u64",	4,			script_op_format_u64),
 	/* a move that goes on in the background; checked as sendfile */
 	OP(MOVE_BG,		"move_bg",	4, SCRIPT_NO_SYSCALL,	script_op_move_bg),
+	/* text in user memory */
+	OP(SPLIT_HEADER,	"split_header",	3, SCRIPT_NO_SYSCALL,	script_op_split_header),
+	OP(FORMAT,		"format",	5, SCRIPT_NO_SYSCALL,	script_op_format),
+	OP(MEMCSPN,		"memcspn",	4, SCRIPT_NO_SYSCALL,	script_op_memcspn),
 };
 
 /**

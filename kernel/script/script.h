@@ -389,4 +389,9 @@ s64 script_op_memmem(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_parse_u64(struct script_run_ctx *ctx, const u64 *args);
 s64 script_op_format_u64(struct script_run_ctx *ctx, const u64 *args);
 
+/* ops_text.c: text in user memory */
+s64 script_op_split_header(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_format(struct script_run_ctx *ctx, const u64 *args);
+s64 script_op_memcspn(struct script_run_ctx *ctx, const u64 *args);
+
 #endif /* _KERNEL_SCRIPT_SCRIPT_H */

@@ -369,6 +369,23 @@ struct script_state {
  *	the process.  -EAGAIN when the caller's user has
  *	kernel.script_moves_max moves in flight, the system 4096, or the
  *	thread limits (RLIMIT_NPROC, pids.max) allow no thread.
+ * @SCRIPT_OP_SPLIT_HEADER: split the HTTP/1-style header block at the
+ *	start of the r2 bytes at r1 into its start line and its fields, as
+ *	r3 (a struct script_split_header *) asks: the length of the block,
+ *	its empty line included.  -EAGAIN when the r2 bytes hold no empty
+ *	line yet, -EBADMSG when the block is malformed, -ENOSPC when it has
+ *	more fields to store than r3 has room for, -EINVAL for bad
+ *	arguments, -ENOMEM; -EFAULT.  See struct script_split_header.
+ * @SCRIPT_OP_FORMAT: write the template of r4 bytes at r3 to the r2 bytes
+ *	at r1, each of its directives replaced by values of the __u64 array
+ *	at r5: "%u" the next value in decimal, "%x" in lower-case hex, "%s"
+ *	the bytes at the next value whose length is the value after it,
+ *	"%%" a '%'.  r0: the bytes written, with no terminator; -ENOSPC when
+ *	they do not fit, -EINVAL for another directive or a '%' that ends
+ *	the template; -EFAULT.
+ * @SCRIPT_OP_MEMCSPN: the index of the first byte of the r2 bytes at r1
+ *	that is one of the r4 bytes at r3, or r2 when none is; -EINVAL when
+ *	r4 is above %SCRIPT_MEMCSPN_MAX; -EFAULT.
  * @__SCRIPT_OP_MAX: number of op ids this header knows.
  */
 enum script_op_id {
@@ -419,6 +436,9 @@ enum script_op_id {
 	SCRIPT_OP_PARSE_U64,
 	SCRIPT_OP_FORMAT_U64,
 	SCRIPT_OP_MOVE_BG,
+	SCRIPT_OP_SPLIT_HEADER,
+	SCRIPT_OP_FORMAT,
+	SCRIPT_OP_MEMCSPN,
 	__SCRIPT_OP_MAX,
 };
 
@@ -436,6 +456,100 @@ struct script_move_result {
 };
 
 #define SCRIPT_MEMMEM_MAX	256	/* longest pattern SCRIPT_OP_MEMMEM takes */
+#define SCRIPT_MEMCSPN_MAX	256	/* largest set SCRIPT_OP_MEMCSPN takes */
+
+/**
+ * struct script_span - a run of bytes of a buffer
+ * @off: the offset of its first byte from the buffer's start
+ * @len: its length in bytes
+ */
+struct script_span {
+	__u32	off;
+	__u32	len;
+};
+
+/**
+ * struct script_field - one field of a header block, as
+ * %SCRIPT_OP_SPLIT_HEADER stores it
+ * @name: the field name: the bytes before the ':', at least one
+ * @value: the field value: the bytes after the ':' without the spaces
+ *	and tabs (OWS) at either end.  An empty value has @value.len 0 and
+ *	@value.off at the end of the line (its CR or LF).
+ * @key: the index in struct script_split_header.names of the name that
+ *	equals @name, ASCII letters compared without case; -1 for none
+ * @__pad: 0
+ */
+struct script_field {
+	struct script_span	name;
+	struct script_span	value;
+	__s32			key;
+	__u32			__pad;
+};
+
+/* struct script_split_header.flags */
+#define SCRIPT_SPLIT_LF		(1U << 0)	/* a bare LF ends a line too */
+#define SCRIPT_SPLIT_NO_START	(1U << 1)	/* no start line: fields only */
+#define SCRIPT_SPLIT_NAMED	(1U << 2)	/* store only the fields named */
+
+#define SCRIPT_SPLIT_NAMES_MAX	256	/* longest names list */
+
+/**
+ * struct script_split_header - the r3 of %SCRIPT_OP_SPLIT_HEADER
+ *
+ * A header block, as RFC 9112 frames an HTTP/1 message's, is a start line
+ * (a request line "GET / HTTP/1.1" or a status line "HTTP/1.1 200 OK"),
+ * then field lines "Name: value", then an empty line.  Every line ends
+ * with CRLF; with %SCRIPT_SPLIT_LF an LF alone ends one too.  The block
+ * ends at its first empty line, which is CRLF (or LF) alone: until the
+ * buffer holds one the op returns -EAGAIN and checks nothing else, so
+ * that a caller reads more and calls it again.
+ *
+ * It is malformed, -EBADMSG, when a line holds a control byte other than
+ * HTAB (a NUL, DEL, a CR that is not right before the LF ending the line,
+ * an LF not after a CR without %SCRIPT_SPLIT_LF); when the start line has
+ * fewer than two SPs, or one at its start or two in a row (its first two
+ * parts, method and target or version and status code, are not empty);
+ * or when a field line has no ':' or has a byte before it that is not a
+ * token character of RFC 9110 5.6.2 (a space before the ':', a line that
+ * starts with a space: obsolete line folding, is malformed).  Bytes from
+ * 0x80 are allowed outside names.  A block whose first line is empty has
+ * no start line and is malformed, but with %SCRIPT_SPLIT_NO_START, when
+ * it is a block of no fields.
+ *
+ * The start line is split at its first two SPs into @start; a third part
+ * may hold SPs.  Each field line becomes a struct script_field in
+ * @fields, in order; with %SCRIPT_SPLIT_NAMED only those whose name is in
+ * @names are stored.  The op returns the length of the block, and sets
+ * @nr_fields and @start; on an error these are unchanged, and @fields may
+ * have been written in part.  The first problem in the block decides the
+ * error (-EBADMSG, -ENOSPC).
+ *
+ * The op's work, counted in bytes, is the block's length (or r2 when it
+ * has no end), 24 for each field stored and @names_len for each field
+ * line when @names_len is not 0; each 256 bytes of it after the first 256
+ * is a step of the budget.
+ *
+ * @fields: in: user address of @max_fields struct script_field
+ * @names: in: user address of @names_len bytes of field names to look
+ *	for, each ended by a NUL: "host\0content-length\0"; their indexes,
+ *	from 0, are the keys of struct script_field.  -EINVAL when a name is
+ *	empty or the last one has no NUL.
+ * @max_fields: in: room in @fields
+ * @names_len: in: 0 (no names: every key is -1) to
+ *	%SCRIPT_SPLIT_NAMES_MAX
+ * @flags: in: SCRIPT_SPLIT_*; -EINVAL for others
+ * @nr_fields: out: fields stored
+ * @start: out: the start line's parts; zero with %SCRIPT_SPLIT_NO_START
+ */
+struct script_split_header {
+	__aligned_u64		fields;
+	__aligned_u64		names;
+	__u32			max_fields;
+	__u32			names_len;
+	__u32			flags;
+	__u32			nr_fields;
+	struct script_span	start[3];
+};
 
 /* script_probe_op.flags */
 #define SCRIPT_PROBE_OP_SUPPORTED	(1U << 0)	/* this kernel has the op */
