@@ -325,4 +325,64 @@ TEST_F(failslab, ops_fail_as_the_system_calls)
 	close(prog_fd);
 }
 
+/*
+ * The text ops: split_header allocates its state, once per call, and
+ * fails with -ENOMEM when it cannot (the run itself goes on: the error is
+ * the op's result); format and memcspn allocate nothing.
+ */
+TEST_F(failslab, text_ops)
+{
+	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char names[] = "host";
+	static const struct script_insn prog[] = { CALL_OP(SCRIPT_OP_UNSPEC), EXIT };
+	struct script_field fields[2];
+	struct script_split_header h = {
+		.fields = (uintptr_t)fields, .max_fields = 2,
+		.names = (uintptr_t)names, .names_len = sizeof(names),
+	};
+	__u64 vals[] = { 42 };
+	char out[8];
+	const struct {
+		int id;
+		__u64 args[5];
+		long ok;
+		int allocs;
+	} runs[] = {
+		{ SCRIPT_OP_SPLIT_HEADER, { (uintptr_t)req, sizeof(req) - 1, (uintptr_t)&h },
+		  sizeof(req) - 1, 1 },
+		{ SCRIPT_OP_FORMAT, { (uintptr_t)out, sizeof(out), (uintptr_t)"<%u>", 4,
+				      (uintptr_t)vals }, 4, 0 },
+		{ SCRIPT_OP_MEMCSPN, { (uintptr_t)req, sizeof(req) - 1, (uintptr_t)":", 1 },
+		  20, 0 },
+	};
+	struct script_insn insns[ARRAY_LEN(prog)];
+	struct script_attr attr = { };
+	unsigned int i, nth;
+	int prog_fd, hit;
+
+	for (i = 0; i < ARRAY_LEN(runs); i++) {
+		memcpy(insns, prog, sizeof(prog));
+		insns[0].imm = runs[i].id;
+		memset(&attr, 0, sizeof(attr));
+		script_attr_prog(&attr, insns, ARRAY_LEN(insns));
+		prog_fd = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+		ASSERT_LE(0, prog_fd);
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_fd = prog_fd;
+		memcpy(attr.args, runs[i].args, sizeof(attr.args));
+		ASSERT_EQ(0, sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)));
+		EXPECT_EQ(runs[i].ok, (long)attr.retval) TH_LOG("op %d", runs[i].id);
+		for (nth = 1; nth <= 3; nth++) {
+			ASSERT_EQ(0, arm(self->nth_fd, nth));
+			ASSERT_EQ(0, sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)));
+			hit = fired(self->nth_fd);
+			EXPECT_EQ(nth <= runs[i].allocs, hit)
+				TH_LOG("op %d nth %u", runs[i].id, nth);
+			EXPECT_EQ(hit ? -ENOMEM : runs[i].ok, (long)attr.retval)
+				TH_LOG("op %d nth %u", runs[i].id, nth);
+		}
+		close(prog_fd);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -89,6 +89,17 @@ TEST(probe_lists_the_verifiers_ops)
 	EXPECT_EQ(0, p.ops[SCRIPT_OP_GETPID].nargs);
 	EXPECT_STREQ("memcpy", p.ops[SCRIPT_OP_MEMCPY].name);
 	EXPECT_EQ(-1, p.ops[SCRIPT_OP_MEMCPY].nr);
+	/* The text ops: on memory, on every kernel */
+	EXPECT_STREQ("split_header", p.ops[SCRIPT_OP_SPLIT_HEADER].name);
+	EXPECT_EQ(3, p.ops[SCRIPT_OP_SPLIT_HEADER].nargs);
+	EXPECT_STREQ("format", p.ops[SCRIPT_OP_FORMAT].name);
+	EXPECT_EQ(5, p.ops[SCRIPT_OP_FORMAT].nargs);
+	EXPECT_STREQ("memcspn", p.ops[SCRIPT_OP_MEMCSPN].name);
+	EXPECT_EQ(4, p.ops[SCRIPT_OP_MEMCSPN].nargs);
+	for (id = SCRIPT_OP_SPLIT_HEADER; id <= SCRIPT_OP_MEMCSPN; id++) {
+		EXPECT_TRUE(p.ops[id].flags & SCRIPT_PROBE_OP_SUPPORTED) TH_LOG("op %u", id);
+		EXPECT_EQ(-1, p.ops[id].nr) TH_LOG("op %u", id);
+	}
 }
 
 TEST(probe_fills_what_fits)
