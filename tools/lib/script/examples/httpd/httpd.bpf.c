@@ -33,19 +33,26 @@
  *    a send or move that comes back short is followed by an EPOLLOUT edge.
  *
  *  - Deadlines: every phase has one, and every deadline is "now +
- *    timeout_ms" with the same timeout_ms, so a connection whose deadline
- *    is set or pushed back goes to the tail of a doubly linked list that
- *    stays sorted: the head is always the next to expire.  Expiry costs
- *    O(1) per wakeup plus O(1) per expired connection, and epoll_wait()
- *    sleeps until the head's deadline.  A request header has timeout_ms
+ *    timeout_ms" with the same timeout_ms, so a doubly linked list that
+ *    a connection joins at its tail stays sorted by the deadline each had
+ *    when it joined ("queued"), and epoll_wait() sleeps until the head's.
+ *    Pushing a deadline back is only a store: a connection whose queued
+ *    time comes with a later deadline goes to the tail again then (once
+ *    per timeout at most), one that has none left expires.  Expiry costs
+ *    O(1) per wakeup plus O(1) per connection expired or requeued.  A
+ *    request header has timeout_ms
  *    from its first byte (else 408 and close), an idle keep-alive
  *    connection timeout_ms from its last response (else a silent close),
  *    a response timeout_ms from its last progress (a slow reader, else
  *    closed), and a closing connection lingers at most timeout_ms.
  *
- *  - Requests: the header is complete at "\r\n\r\n", searched with the
- *    memmem op over the new bytes and the 3 before them; lines and fields
- *    are found with memchr.  GET and HEAD are served; other known methods
+ *  - Requests: the split_header op, after each read, tells whether the
+ *    header is complete (its empty line has come), and if so splits its
+ *    request line and its Host, Connection, Content-Length and
+ *    Transfer-Encoding fields, names matched without case, values
+ *    without OWS, or finds it malformed (a control byte, a bare CR or
+ *    LF, obsolete line folding, space before a ':', a name that is no
+ *    token: 400).  GET and HEAD are served; other known methods
  *    get 405 with Allow, unknown ones 501, malformed requests 400, other
  *    versions than HTTP/1.0 and 1.1 505, an HTTP/1.1 request without
  *    exactly one Host 400.  The target of a GET or HEAD is origin-form
@@ -65,11 +72,14 @@
  *    O_NONBLOCK, so that a FIFO does not block the worker (and is 403 as
  *    not a regular file).
  *
- *  - Responses: the header is built in the connection's out buffer and
- *    sent with MSG_MORE when a body follows, so that a small file leaves
- *    in one segment with it; the body goes with the move op (sendfile) with timeout 0 on the
- *    non-blocking socket: when the socket is full the op returns what it
- *    moved (or -ETIMEDOUT) and the connection waits for EPOLLOUT.
+ *  - Responses: the header is written in the connection's out buffer by
+ *    one format op.  A file of up to HTTPD_SMALL_MAX bytes is read into
+ *    the buffer after it, closed, and both go with one send; a larger one
+ *    is sent with the header first, with MSG_MORE so that its start
+ *    leaves in one segment with it, then with the move op (sendfile) with
+ *    timeout 0 on the non-blocking socket: when the socket is full the
+ *    op returns what it moved (or -ETIMEDOUT) and the connection waits
+ *    for EPOLLOUT.
  *    Keep-alive is HTTP/1.1's default, "Connection: close" is honoured and
  *    HTTP/1.0 closes unless "Connection: keep-alive".  A request with a
  *    body (Content-Length above 0, Transfer-Encoding) is answered and the
@@ -82,17 +92,22 @@
  *    response in flight.
  *
  *  - Cost: every instruction is interpreted, so the common case is kept
- *    short.  Bytes are searched and compared with ops (memchr, memmem,
- *    memcmp), not loops; one 32-bit load of the (aligned) buffer tells a
- *    GET; header names are compared unrolled; a path without '%' is
- *    opened where it is, in the request's buffer; the MIME type is a
- *    switch on the extension's letters, and its const string holds the
- *    rest of the header, so that a 200 header takes three ops (its
- *    prefix, Content-Length, that string); a run sets a connection's
- *    deadline once, when it stops to wait, all its deadlines being the
- *    same.  A keep-alive GET of a small file with only a Host field takes
- *    about 590 instructions and 22 ops (the Makefile builds this file
- *    with -mcpu=v3, whose 32-bit ALU and jumps save about 5% more).
+ *    short, and what is a loop over bytes is an op: split_header finds
+ *    the header's end, its lines and the fields the server needs, keyed
+ *    so that no name is compared here; memcspn finds the path's end and
+ *    any '%'; format writes the whole 200 header.  One 32-bit load of the
+ *    (aligned) buffer tells a GET and one 64-bit load HTTP/1.1; a path
+ *    without '%' is opened where it is, in the request's buffer; the MIME
+ *    type is a switch on one load of the path's last 4 bytes; a small
+ *    file is read into the out buffer rather than moved, which costs no
+ *    more ops (read and send for send and move) and is cheaper in the
+ *    kernel at 1 KiB (bench/servers/README.md); pushing a deadline back
+ *    is a store.  A keep-alive GET of a 1 KiB file with only a Host field
+ *    takes about 380 instructions and 9 ops: read, split_header,
+ *    memcspn, openat2, fstat, format, read, close, send, and a share of
+ *    epoll_wait and clock_gettime (before these ops, about 590 and 22).
+ *    The Makefile builds this file with -mcpu=v3, whose 32-bit ALU and
+ *    jumps save about 5% more.
  *
  * r0: 0 once the stop descriptor became readable, or the negative errno
  * of epoll_create1(), epoll_ctl() of the listening socket or epoll_wait().
@@ -132,11 +147,15 @@
 #define M6(a, b, c, d, e, f)	(M5(a, b, c, d, e) << 8 | (f))
 #define M7(a, b, c, d, e, f, g)	(M6(a, b, c, d, e, f) << 8 | (g))
 
-/* 4 bytes as a 32-bit load from memory reads them */
+#define M8(a, b, c, d, e, f, g, h)	(M7(a, b, c, d, e, f, g) << 8 | (h))
+
+/* 4 or 8 bytes as a 32- or 64-bit load from memory reads them */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define WORD4(a, b, c, d)	((__u32)M4(d, c, b, a))
+#define WORD8(a, b, c, d, e, f, g, h)	M8(h, g, f, e, d, c, b, a)
 #else
 #define WORD4(a, b, c, d)	((__u32)M4(a, b, c, d))
+#define WORD8(a, b, c, d, e, f, g, h)	M8(a, b, c, d, e, f, g, h)
 #endif
 
 /**
@@ -155,22 +174,35 @@ struct req {
 };
 
 /**
- * struct mime - the end of a 200 response's header for a Content-Type
- * @len: the length of @tail
- * @tail: from the CRLF that ends Content-Length to the empty line, with
- *	"Connection: keep-alive" (KEEP_ALIVE), which a response that closes
- *	replaces
+ * struct mime - a Content-Type, for the format op's "%s"
+ * @type: the type, "text/html; charset=utf-8"
+ * @len: its length
  */
 struct mime {
-	__u32		len;
-	const char	*tail;
+	const char	*type;
+	__u64		len;
 };
 
-#define KEEP_ALIVE	"keep-alive\r\n\r\n"
-#define MIME_TAIL(t)	"\r\nContent-Type: " t "\r\nConnection: " KEEP_ALIVE
-#define MIME_STR(s)	{ sizeof(s) - 1, s }
-#define MIME(t)		MIME_STR(MIME_TAIL(t))
+#define MIME(t)		{ t, sizeof(t) - 1 }
 #define UTF8		"; charset=utf-8"
+
+/* The header of a 200 response, for the format op: length, type */
+#define HEAD_200(conn)							\
+	"HTTP/1.1 200 OK\r\nServer: script(2)\r\nContent-Length: %u\r\n"	\
+	"Content-Type: %s\r\nConnection: " conn "\r\n\r\n"
+static const char head_200_keep[] = HEAD_200("keep-alive");
+static const char head_200_close[] = HEAD_200("close");
+
+/*
+ * The request fields parse_request() looks at: split_header gives each
+ * field its index here as its key, and stores only these.
+ */
+#define KEY_HOST	0
+#define KEY_CONNECTION	1
+#define KEY_CONTENT_LENGTH	2
+#define KEY_TRANSFER_ENCODING	3
+static const char field_names[] =
+	"host\0connection\0content-length\0transfer-encoding";
 
 /* The types mime_of() knows, by extension */
 static const struct mime mime_html = MIME("text/html" UTF8);
@@ -313,7 +345,10 @@ ci_eq(const char *s, const char *lit, long n)
 	return 1;
 }
 
-/* ---- the deadline list: sorted, since every deadline is now + timeout */
+/*
+ * ---- the deadline list: sorted by queued time, since every deadline is
+ * now + timeout when it is set
+ */
 
 static void dl_unlink(struct httpd_ctl *c, struct httpd_conn *conn)
 {
@@ -333,6 +368,7 @@ static void dl_append(struct httpd_ctl *c, struct httpd_conn *conn)
 {
 	__u32 tail = c->dl_tail;
 
+	conn->queued = conn->deadline;
 	conn->prev = tail;
 	conn->next = HTTPD_NIL;
 	if (tail == HTTPD_NIL)
@@ -342,14 +378,13 @@ static void dl_append(struct httpd_ctl *c, struct httpd_conn *conn)
 	c->dl_tail = conn->idx;
 }
 
-/* Sets @conn's deadline to timeout_ms from now: it becomes the list's tail. */
-static noinline void conn_touch(struct httpd_ctl *c, struct httpd_conn *conn)
+/*
+ * Sets @conn's deadline to timeout_ms from now; it keeps its place in the
+ * list until its queued time comes (expire()).
+ */
+static inline void conn_touch(struct httpd_ctl *c, struct httpd_conn *conn)
 {
 	conn->deadline = c->now + c->timeout_ms;
-	if (c->dl_tail == conn->idx)
-		return;
-	dl_unlink(c, conn);
-	dl_append(c, conn);
 }
 
 /* Closes @conn and its file and frees its slot. */
@@ -583,106 +618,82 @@ static noinline long method_status(const char *buf, long sp1)
 #define SEEN_HOST	16
 
 /*
+ * version_status() - the status for a version, the 8 bytes at @ver,
+ * other than HTTP/1.0 and HTTP/1.1: 505 for another HTTP/x.y, 400 for
+ * anything else.
+ */
+static noinline long version_status(const char *ver)
+{
+	char ch;
+
+	if (script_memcmp(ver, "HTTP/", 5) || ver[5] < '0' || ver[5] > '9' ||
+	    ver[6] != '.')
+		return 400;
+	ch = ver[7];
+	return ch < '0' || ch > '9' ? 400 : 505;
+}
+
+/*
  * parse_request() - check the request header, the first @conn->req_len
- * bytes of its buffer, and fill @r.
+ * bytes of its buffer, which conn_read() split into @c->split and
+ * @c->fields (or found malformed, @c->split_ret), and fill @r.
  *
  * Return: 0 for a GET or HEAD (of a target serve() checks), else the
  * status of the error response.  @r->head is valid for every status,
  * @r->keep for 405 and 501 too.
  */
-static noinline long parse_request(struct httpd_conn *conn, struct req *r)
+static long parse_request(struct httpd_ctl *c, struct httpd_conn *conn,
+			  struct req *r)
 {
-	const char *buf = (const char *)conn->in, *line, *ver;
-	long len = conn->req_len, le, sp1, sp2, p, end, n, colon, v, ve;
-	long seen, get;
+	const char *buf = (const char *)conn->in;
+	struct script_split_header *h = &c->split;
+	struct script_field *f = c->fields, *end;
 	unsigned long long clen;
-	char ch;
+	long seen, get, key;
+	__u64 ver;
 
 	/* The buffer is aligned: one load tells the common method. */
 	get = *(const __u32 *)buf == WORD4('G', 'E', 'T', ' ');
 	/* Before any error: a response to HEAD has no body. */
 	if (!get)
-		r->head = is_head(buf, len);
-	/* A NUL anywhere is no HTTP, and would cut the path short. */
-	if (script_memchr(buf, 0, len) >= 0)
+		r->head = is_head(buf, conn->req_len);
+	/*
+	 * Malformed (a NUL or another control byte, a bare CR or LF, a
+	 * request line without method, target and version, a field line
+	 * without a name and a ':', obsolete folding), or more fields of
+	 * the four than c->fields holds.
+	 */
+	if (c->split_ret < 0)
 		return 400;
-	/* method SP request-target SP HTTP-version CRLF */
-	le = script_memchr(buf, '\n', len);
-	if (le < 1 || buf[le - 1] != '\r')
+	/* One load, unaligned, tells HTTP/1.1 and HTTP/1.0. */
+	if (h->start[2].len != 8)
 		return 400;
-	le--;
-	if (script_memchr(buf, '\r', le) >= 0)
-		return 400;
-	sp1 = 3;
-	if (!get) {
-		sp1 = script_memchr(buf, ' ', le);
-		if (sp1 <= 0)
-			return 400;
-	}
-	sp2 = script_memchr(buf + sp1 + 1, ' ', le - sp1 - 1);
-	if (sp2 <= 0)
-		return 400;
-	sp2 += sp1 + 1;
-	ver = buf + sp2 + 1;
-	if (le - sp2 - 1 != 8)
-		return 400;
-	if (script_memcmp(ver, "HTTP/1.", 7)) {
-		if (script_memcmp(ver, "HTTP/", 5) || ver[5] < '0' ||
-		    ver[5] > '9' || ver[6] != '.')
-			return 400;
-		ch = ver[7];
-		return ch < '0' || ch > '9' ? 400 : 505;
-	}
-	ch = ver[7];
-	if (ch < '0' || ch > '1')
-		return ch < '0' || ch > '9' ? 400 : 505;
-	seen = ch == '1' ? SEEN_V11 : 0;
-	r->t_off = sp1 + 1;
-	r->t_len = sp2 - sp1 - 1;
+	ver = *(const __u64 *)(buf + h->start[2].off);
+	if (ver == WORD8('H', 'T', 'T', 'P', '/', '1', '.', '1'))
+		seen = SEEN_V11;
+	else if (ver == WORD8('H', 'T', 'T', 'P', '/', '1', '.', '0'))
+		seen = 0;
+	else
+		return version_status(buf + h->start[2].off);
+	r->t_off = h->start[1].off;
+	r->t_len = h->start[1].len;
 
-	/* field-name ":" OWS field-value OWS CRLF, up to the empty line */
-	end = len - 2;
-	for (p = le + 2; p < end; p += n + 1) {
-		line = buf + p;
-		n = script_memchr(line, '\n', end - p);
-		if (n < 1 || line[n - 1] != '\r')
-			return 400;
-		/* obsolete line folding */
-		if (is_ows(line[0]))
-			return 400;
-		colon = script_memchr(line, ':', n - 1);
-		if (colon <= 0 || is_ows(line[colon - 1]))
-			return 400;
-		switch (colon) {
-		case 4:
-			if (ci_eq(line, "host", 4))
-				seen += SEEN_HOST;
-			break;
-		case 10:
-			/* The value, OWS and all: conn_tokens() trims it */
-			if (ci_eq(line, "connection", 10))
-				seen |= conn_tokens(line + colon + 1,
-						    n - colon - 2);
-			break;
-		case 14:
-			if (!ci_eq(line, "content-length", 14))
-				break;
-			v = p + colon + 1;
-			ve = p + n - 1;
-			while (v < ve && is_ows(buf[v]))
-				v++;
-			while (ve > v && is_ows(buf[ve - 1]))
-				ve--;
-			if (script_parse_u64(buf + v, ve - v, &clen, 10) !=
-			    ve - v || ve == v)
+	/* Only the four fields of field_names are there, by key. */
+	for (end = f + h->nr_fields; f < end; f++) {
+		key = f->key;
+		if (key == KEY_HOST) {
+			seen += SEEN_HOST;
+		} else if (key == KEY_CONNECTION) {
+			seen |= conn_tokens(buf + f->value.off, f->value.len);
+		} else if (key == KEY_CONTENT_LENGTH) {
+			if (script_parse_u64(buf + f->value.off, f->value.len,
+					     &clen, 10) != f->value.len ||
+			    !f->value.len)
 				return 400;
 			if (clen)
 				seen |= SEEN_BODY;
-			break;
-		case 17:
-			if (ci_eq(line, "transfer-encoding", 17))
-				seen |= SEEN_BODY;
-			break;
+		} else {
+			seen |= SEEN_BODY;
 		}
 	}
 	if (seen & SEEN_V11) {
@@ -697,7 +708,7 @@ static noinline long parse_request(struct httpd_conn *conn, struct req *r)
 	/* serve() checks the target's form */
 	if (get)
 		return 0;
-	return method_status(buf, sp1);
+	return method_status(buf, h->start[0].len);
 }
 
 /* The status for openat2()'s error @err. */
@@ -724,71 +735,76 @@ static long open_status(long err)
 	return 500;
 }
 
+/* An extension of 2, 3 or 4 letters as mime_of() keys it: see there */
+#define EXT2(a, b)		WORD4(0, '.', a, b)
+#define EXT3(a, b, c)		WORD4('.', a, b, c)
+#define EXT4(a, b, c, d)	WORD4(a, b, c, d)
+
 /*
  * The Content-Type of the file named by the @len bytes at @p, by its
- * extension: what follows the last '.', 1 to 4 bytes, none of them a '/',
- * the '.' not the name's first byte.  Every known extension has 2 to 4
- * letters, so only a '.' 3, 4 or 5 bytes from the end can start one, and
- * a key that matches has only letters after its '.': there is no nearer
- * '.' and no '/'.
+ * extension: what follows the last '.', 2 to 4 letters in any case, the
+ * '.' not the name's first byte.  One load of the last 4 bytes, unaligned,
+ * with every letter made lower case by setting its 0x20 bit (which makes
+ * a letter of no other byte): the '.' among them tells how long the
+ * extension is, and the key is those bytes with the '.' (for 4 letters,
+ * after a '.' before them); a key that matches has only letters after its
+ * '.': there is no nearer '.' and no '/'.
  */
 static const struct mime *mime_of(const char *p, long len)
 {
 	const char *e = p + len;
-	__u32 key;
+	__u32 w, key;
 
 	if (len < 4)
 		return &mime_default;
-	key = (__u32)(__u8)(e[-2] | 0x20) << 8 | (__u8)(e[-1] | 0x20);
-	if (e[-3] != '.') {
-		if (len < 5)
-			return &mime_default;
-		key |= (__u32)(__u8)(e[-3] | 0x20) << 16;
-		if (e[-4] != '.') {
-			if (len < 6 || e[-5] != '.')
-				return &mime_default;
-			key |= (__u32)(__u8)(e[-4] | 0x20) << 24;
-		}
-	}
+	w = *(const __u32 *)(e - 4) | WORD4(0x20, 0x20, 0x20, 0x20);
+	if ((w & WORD4(0, 0xff, 0, 0)) == WORD4(0, '.', 0, 0))
+		key = w & WORD4(0, 0xff, 0xff, 0xff);
+	else if ((w & WORD4(0xff, 0, 0, 0)) == WORD4('.', 0, 0, 0) && len >= 5)
+		key = w;
+	else if (len >= 6 && e[-5] == '.')
+		key = w;
+	else
+		return &mime_default;
 	switch (key) {
-	case M4('h', 't', 'm', 'l'):
-	case M3('h', 't', 'm'):
+	case EXT4('h', 't', 'm', 'l'):
+	case EXT3('h', 't', 'm'):
 		return &mime_html;
-	case M3('c', 's', 's'):
+	case EXT3('c', 's', 's'):
 		return &mime_css;
-	case M2('j', 's'):
-	case M3('m', 'j', 's'):
+	case EXT2('j', 's'):
+	case EXT3('m', 'j', 's'):
 		return &mime_js;
-	case M3('p', 'n', 'g'):
+	case EXT3('p', 'n', 'g'):
 		return &mime_png;
-	case M3('j', 'p', 'g'):
-	case M4('j', 'p', 'e', 'g'):
+	case EXT3('j', 'p', 'g'):
+	case EXT4('j', 'p', 'e', 'g'):
 		return &mime_jpeg;
-	case M3('s', 'v', 'g'):
+	case EXT3('s', 'v', 'g'):
 		return &mime_svg;
-	case M3('i', 'c', 'o'):
+	case EXT3('i', 'c', 'o'):
 		return &mime_ico;
-	case M4('j', 's', 'o', 'n'):
+	case EXT4('j', 's', 'o', 'n'):
 		return &mime_json;
-	case M3('t', 'x', 't'):
+	case EXT3('t', 'x', 't'):
 		return &mime_txt;
-	case M3('g', 'i', 'f'):
+	case EXT3('g', 'i', 'f'):
 		return &mime_gif;
-	case M4('w', 'e', 'b', 'p'):
+	case EXT4('w', 'e', 'b', 'p'):
 		return &mime_webp;
-	case M4('w', 'a', 's', 'm'):
+	case EXT4('w', 'a', 's', 'm'):
 		return &mime_wasm;
-	case M3('p', 'd', 'f'):
+	case EXT3('p', 'd', 'f'):
 		return &mime_pdf;
-	case M2('m', 'd'):
+	case EXT2('m', 'd'):
 		return &mime_md;
-	case M3('x', 'm', 'l'):
+	case EXT3('x', 'm', 'l'):
 		return &mime_xml;
-	case M2('g', 'z'):
+	case EXT2('g', 'z'):
 		return &mime_gz;
-	case M3('t', 'a', 'r'):
+	case EXT3('t', 'a', 'r'):
 		return &mime_tar;
-	case M3('z', 'i', 'p'):
+	case EXT3('z', 'i', 'p'):
 		return &mime_zip;
 	}
 	return &mime_default;
@@ -842,8 +858,9 @@ static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
 {
 	const char *t = (const char *)conn->in + r->t_off;
 	char *path, *out = (char *)conn->out;
-	long tlen = r->t_len, k, o, s, fd, index = 0, h = 0;
+	long tlen = r->t_len, k, o, s, fd, index = 0, h;
 	const struct mime *m;
+	__u64 v[3];
 	__u32 mode;
 	__s64 size;
 
@@ -854,42 +871,49 @@ static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
 		t = (const char *)conn->in + r->t_off;
 		tlen = r->t_len;
 	}
-	/* The path: no query, no fragment. */
-	k = script_memchr(t, '?', tlen);
-	if (k >= 0)
-		tlen = k;
-	k = script_memchr(t, '#', tlen);
-	if (k >= 0)
-		tlen = k;
-	r->t_len = tlen;
 	/*
-	 * Without a '%' the path is the target itself: its NUL goes in the
-	 * request's buffer, over the byte after it (' ', '?' or '#'), which
-	 * nothing reads again.
+	 * The path: no query, no fragment.  Without a '%' it is the target
+	 * itself: its NUL goes in the request's buffer, over the byte after
+	 * it (' ', '?' or '#'), which nothing reads again.  One op finds
+	 * the first of the three.
 	 */
 	path = (char *)t;
-	o = tlen;
-	if (script_memchr(t, '%', tlen) >= 0) {
+	k = script_memcspn(t, tlen, "?#%", 3);
+	o = k;
+	if (k < tlen && t[k] == '%') {
+		tlen = k + script_memcspn(t + k, tlen - k, "?#", 2);
 		path = c->path;
 		o = decode_path(path, t, tlen);
 		if (o < 0)
 			return 400;
+	} else {
+		tlen = k;
 	}
+	r->t_len = tlen;
 	if (o > HTTPD_PATH_MAX - 16)
 		return 414;
-	/* Relative to the docroot: "//etc/passwd" is "etc/passwd" there. */
-	for (s = 0; s < o && path[s] == '/'; s++)
-		;
-	if (s == o || path[o - 1] == '/') {
-		if (path != c->path) {
-			script_memcpy(c->path, path, o);
-			path = c->path;
-		}
-		script_memcpy(path + o, "index.html", 11);
-		o += 10;
-		index = 1;
-	} else {
+	/*
+	 * Relative to the docroot: "//etc/passwd" is "etc/passwd" there.
+	 * The path starts with the target's '/'; the common one has no
+	 * second and does not end with one.
+	 */
+	s = 1;
+	if (o > 1 && path[1] != '/' && path[o - 1] != '/') {
 		path[o] = 0;
+	} else {
+		for (; s < o && path[s] == '/'; s++)
+			;
+		if (s == o || path[o - 1] == '/') {
+			if (path != c->path) {
+				script_memcpy(c->path, path, o);
+				path = c->path;
+			}
+			script_memcpy(path + o, "index.html", 11);
+			o += 10;
+			index = 1;
+		} else {
+			path[o] = 0;
+		}
 	}
 
 	fd = script_openat2(c->root_fd, path + s, &c->how, sizeof(c->how));
@@ -909,25 +933,35 @@ static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
 	size = *(__s64 *)(c->st + c->st_size_off);
 	m = mime_of(path + s, o - s);
 
-	OUTS(out, h, "HTTP/1.1 200 OK\r\nServer: script(2)\r\n"
-			"Content-Length: ");
-	h += script_format_u64(out + h, 24, size, 10);
-	if (r->keep) {
-		OUT(out, h, m->tail, m->len);
-	} else {
-		OUT(out, h, m->tail, m->len - (sizeof(KEEP_ALIVE) - 1));
-		OUTS(out, h, "close\r\n\r\n");
+	/* The whole header in one op */
+	v[0] = size;
+	v[1] = (__u64)m->type;
+	v[2] = m->len;
+	if (r->keep)
+		h = script_format(out, HTTPD_HEAD_MAX, head_200_keep,
+				  sizeof(head_200_keep) - 1, v);
+	else
+		h = script_format(out, HTTPD_HEAD_MAX, head_200_close,
+				  sizeof(head_200_close) - 1, v);
+	if (h < 0) {
+		script_close(fd);
+		return 500;
 	}
-	conn->out_len = h;
 	conn->status = 200;
+	conn->remaining = 0;
 	if (r->head || !size) {
 		script_close(fd);
-		conn->remaining = 0;
+	} else if (size <= HTTPD_SMALL_MAX &&
+		   script_read(fd, out + h, size) == size) {
+		/* A small file goes whole, after the header, in one send. */
+		script_close(fd);
+		h += size;
 	} else {
 		conn->file_fd = fd;
 		conn->file_off = 0;
 		conn->remaining = size;
 	}
+	conn->out_len = h;
 	return 0;
 }
 
@@ -1005,7 +1039,7 @@ static void process_request(struct httpd_ctl *c, struct httpd_conn *conn)
 
 	c->requests++;
 	conn->flags &= ~HTTPD_CF_KEEPALIVE;
-	status = parse_request(conn, &r);
+	status = parse_request(c, conn, &r);
 	if (!status)
 		status = serve(c, conn, &r);
 	if (status)
@@ -1044,15 +1078,19 @@ static noinline void fail_request(struct httpd_ctl *c, struct httpd_conn *conn,
 static long conn_read(struct httpd_ctl *c, struct httpd_conn *conn)
 {
 	char *in = (char *)conn->in;
-	long n, from, i, room, len = conn->in_len, started = 0;
+	long n, i, room, len = conn->in_len, started = 0;
 
 	for (;;) {
 		if (len > conn->scanned) {
-			/* "\r\n\r\n" may straddle the old and the new bytes. */
-			from = conn->scanned > 3 ? conn->scanned - 3 : 0;
-			i = script_memmem(in + from, len - from, "\r\n\r\n", 4);
-			if (i >= 0) {
-				conn->req_len = from + i + 4;
+			/*
+			 * One op: whether the header is whole, and if so its
+			 * request line and the fields parse_request() needs,
+			 * or that it is malformed.
+			 */
+			i = script_split_header(in, len, &c->split);
+			if (i != -EAGAIN) {
+				c->split_ret = i;
+				conn->req_len = i > 0 ? i : len;
 				return 1;
 			}
 			conn->scanned = len;
@@ -1179,7 +1217,9 @@ static long finish(struct httpd_ctl *c, struct httpd_conn *conn)
 		script_close(FD(conn->file_fd));
 		conn->file_fd = -1;
 	}
-	if (status / 100 < HTTPD_RESP_CLASSES)
+	if (status == 200)
+		c->resp[2]++;
+	else if (status / 100 < HTTPD_RESP_CLASSES)
 		c->resp[status / 100]++;
 	if (!(conn->flags & HTTPD_CF_KEEPALIVE)) {
 		start_linger(c, conn);
@@ -1294,8 +1334,9 @@ static long wait_ms(struct httpd_ctl *c, long t)
 
 /*
  * Deadlines that have passed, from the head of the list: a partial
- * request gets a 408, anything else is closed.  Return: how long
- * epoll_wait() may sleep then, wait_ms().
+ * request gets a 408, anything else is closed; a connection whose queued
+ * time has come with a later deadline goes to the tail again.  Return:
+ * how long epoll_wait() may sleep then, wait_ms().
  */
 static noinline long expire(struct httpd_ctl *c)
 {
@@ -1304,10 +1345,16 @@ static noinline long expire(struct httpd_ctl *c)
 
 	while (c->dl_head != HTTPD_NIL) {
 		conn = conn_at(c, c->dl_head);
-		t = conn->deadline - c->now;
+		t = conn->queued - c->now;
 		if (t > 0)
 			break;
 		t = -1;
+		if (conn->deadline > c->now) {
+			/* Pushed back since it joined: to the tail again */
+			dl_unlink(c, conn);
+			dl_append(c, conn);
+			continue;
+		}
 		c->timeouts++;
 		if (conn->phase == HTTPD_READ && conn->in_len) {
 			/* Its deadline moves on: the loop goes on. */
@@ -1335,6 +1382,11 @@ long httpd_worker(struct httpd_ctl *c)
 		conn->idx = i;
 		conn->next = i + 1 < c->max_conns ? i + 1 : HTTPD_NIL;
 	}
+	c->split.fields = (__u64)c->fields;
+	c->split.max_fields = HTTPD_FIELDS_MAX;
+	c->split.names = (__u64)field_names;
+	c->split.names_len = sizeof(field_names);
+	c->split.flags = SCRIPT_SPLIT_NAMED;
 	c->free_head = 0;
 	c->dl_head = HTTPD_NIL;
 	c->dl_tail = HTTPD_NIL;
@@ -1367,14 +1419,13 @@ long httpd_worker(struct httpd_ctl *c)
 		for (; ev < end; ev += c->ev_size) {
 			mask = *(__u32 *)ev;
 			data = *(__u32 *)(ev + c->ev_data_off);
-			if (data == HTTPD_TAG_STOP)
-				goto stop;
-			if (data == HTTPD_TAG_LISTEN) {
-				do_accept(c);
+			if (data >= c->max_conns) {
+				if (data == HTTPD_TAG_STOP)
+					goto stop;
+				if (data == HTTPD_TAG_LISTEN)
+					do_accept(c);
 				continue;
 			}
-			if (data >= c->max_conns)
-				continue;
 			conn = conn_at(c, data);
 			/* Closed earlier in this batch */
 			if (conn->fd < 0)
@@ -1388,7 +1439,7 @@ long httpd_worker(struct httpd_ctl *c)
 		/* expire() when the first deadline has passed */
 		tmo = -1;
 		if (c->dl_head != HTTPD_NIL)
-			tmo = conn_at(c, c->dl_head)->deadline - c->now;
+			tmo = conn_at(c, c->dl_head)->queued - c->now;
 		if (tmo <= 0 || c->accept_resume)
 			tmo = expire(c);
 		if (c->accept_resume && c->now >= c->accept_resume) {

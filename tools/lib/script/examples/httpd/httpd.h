@@ -16,11 +16,21 @@
 #define HTTPD_H
 
 #include <linux/types.h>
+#include <linux/script.h>
 
 /* Request header buffer per connection: a larger header is 431 */
 #define HTTPD_IN_SIZE		8192
-/* Response header buffer per connection */
-#define HTTPD_OUT_SIZE		1024
+/* Room for a response header */
+#define HTTPD_HEAD_MAX		1024
+/*
+ * Largest file sent from the out buffer, read into it after its header:
+ * a larger one goes with the move op (sendfile)
+ */
+#define HTTPD_SMALL_MAX		(16 * 1024)
+/* Response buffer per connection: a header, and a small file's bytes */
+#define HTTPD_OUT_SIZE		(HTTPD_HEAD_MAX + HTTPD_SMALL_MAX)
+/* Request fields split_header stores: Host, Connection, Content-Length... */
+#define HTTPD_FIELDS_MAX	16
 /* Longest decoded path (PATH_MAX): a longer one is 414 */
 #define HTTPD_PATH_MAX		4096
 /* Events one epoll_wait() returns */
@@ -81,7 +91,7 @@ enum httpd_phase {
  * @scanned: bytes of @in already searched for the end of the header
  * @req_len: bytes of @in the current request's header takes, dropped
  *	once it is answered (what follows is the next, pipelined, request)
- * @out_len: bytes of the response header in @out
+ * @out_len: bytes of the response in @out
  * @out_sent: bytes of them sent
  * @idx: this slot's index in the table
  * @prev: deadline list: the connection with the next earlier deadline
@@ -92,10 +102,12 @@ enum httpd_phase {
  * @remaining: bytes of the file still to send
  * @deadline: CLOCK_MONOTONIC milliseconds after which the connection
  *	times out in its phase
+ * @queued: @deadline when the connection last joined the deadline list's
+ *	tail, which the list is sorted by: never later than @deadline
  * @in: user address of the request buffer, %HTTPD_IN_SIZE bytes,
  *	4-byte aligned (the script loads its first 4 bytes as one word)
- * @out: user address of the response header buffer, %HTTPD_OUT_SIZE
- *	bytes
+ * @out: user address of the response buffer, %HTTPD_OUT_SIZE bytes: a
+ *	header, and the bytes of a file up to %HTTPD_SMALL_MAX after it
  */
 struct httpd_conn {
 	__s32	fd;
@@ -115,6 +127,7 @@ struct httpd_conn {
 	__s64	file_off;
 	__u64	remaining;
 	__s64	deadline;
+	__s64	queued;
 	__u64	in;
 	__u64	out;
 };
@@ -176,6 +189,10 @@ struct httpd_open_how {
  * @now: CLOCK_MONOTONIC milliseconds at the last wakeup
  * @accept_resume: when accepting was paused (no descriptors left), the
  *	time to start again; 0 while accepting
+ * @split: split_header's argument: the request line's parts and the
+ *	fields of the request being parsed
+ * @split_ret: split_header's result for it
+ * @fields: the fields of @split
  * @path: scratch: the decoded path of a request, NUL-terminated
  * @events: scratch: epoll_wait()'s events
  * @ev: scratch: epoll_ctl()'s event
@@ -216,6 +233,9 @@ struct httpd_ctl {
 	__s64			now;
 	__s64			accept_resume;
 
+	struct script_split_header	split;
+	__s64			split_ret;
+	struct script_field	fields[HTTPD_FIELDS_MAX];
 	char			path[HTTPD_IN_SIZE + 16];
 	__u8			events[HTTPD_MAX_EVENTS *
 				       HTTPD_EVENT_MAX_SIZE];
