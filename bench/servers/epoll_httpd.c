@@ -18,9 +18,12 @@
  *    unless it fills the buffer: a short read means drained.
  *  - Per request: find "\r\n\r\n", parse (http_common.h, rule for rule
  *    the script server's parser), openat2(RESOLVE_BENEATH |
- *    RESOLVE_NO_MAGICLINKS) beneath the docroot, fstat(), send() the
- *    header with MSG_MORE, sendfile() the body until done or EAGAIN (then
- *    the EPOLLOUT edge continues it), close() the file.  No file cache.
+ *    RESOLVE_NO_MAGICLINKS) beneath the docroot, fstat(); a file of up to
+ *    HTTP_SMALL_MAX bytes is read() into the out buffer after the header,
+ *    the file closed, and both go in one send(); a larger one is sent as
+ *    the header with MSG_MORE, then sendfile() until done or EAGAIN (then
+ *    the EPOLLOUT edge continues it), then close() the file.  The same
+ *    sequence as the script server's, for the same sizes.  No file cache.
  *  - Keep-alive, pipelining (the next request in the buffer is answered
  *    before reading again), lingering close, and the same deadlines as
  *    the script server, kept in a sorted list (every deadline is now +
@@ -28,8 +31,9 @@
  *  - -N sets TCP_NODELAY on the connections (the script(2) server does
  *    not: off by default, like it).
  *
- * System calls per request at steady state: read, openat2, fstat,
- * sendto, sendfile (one per socket-buffer's worth), close, and a share of
+ * System calls per request at steady state: read, openat2, fstat, then
+ * for a small file read, close, sendto, and for a larger one sendto,
+ * sendfile (one per socket-buffer's worth), close; and a share of
  * epoll_wait (one per wakeup, for all the ready connections).
  *
  * It prints "epoll_httpd: serving DOCROOT on http://ADDR:PORT/ with N
@@ -51,6 +55,8 @@
 #define LINGER_READS	32
 #define ACCEPT_PAUSE_MS	100
 #define SENDFILE_MAX	(1L << 30)
+/* Out buffer per connection: a header, and a small file after it */
+#define OUT_SIZE	(HTTP_OUT_SIZE + HTTP_SMALL_MAX)
 
 #define NIL		0xffffffffU
 #define TAG_LISTEN	0xfffffffeU
@@ -266,6 +272,12 @@ static int serve(struct worker *w, struct conn *c, struct http_req *r)
 	c->status = 200;
 	if (r->head || !st.st_size) {
 		close(fd);
+		c->remaining = 0;
+	} else if (st.st_size <= HTTP_SMALL_MAX &&
+		   read(fd, c->out + c->out_len, st.st_size) == st.st_size) {
+		/* A small file goes whole, after the header, in one send */
+		close(fd);
+		c->out_len += st.st_size;
 		c->remaining = 0;
 	} else {
 		c->file_fd = fd;
@@ -625,7 +637,7 @@ static int worker_init(struct worker *w, int id)
 
 	w->id = id;
 	w->conns = calloc(opt.max_conns, sizeof(*w->conns));
-	w->bufs_size = (size_t)opt.max_conns * (HTTP_IN_SIZE + HTTP_OUT_SIZE);
+	w->bufs_size = (size_t)opt.max_conns * (HTTP_IN_SIZE + OUT_SIZE);
 	w->bufs = mmap(NULL, w->bufs_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!w->conns || w->bufs == MAP_FAILED) {
@@ -638,7 +650,7 @@ static int worker_init(struct worker *w, int id)
 		w->conns[i].idx = i;
 		w->conns[i].next = i + 1 < opt.max_conns ? i + 1 : NIL;
 		w->conns[i].in = w->bufs + i * HTTP_IN_SIZE;
-		w->conns[i].out = w->bufs + in_size + i * HTTP_OUT_SIZE;
+		w->conns[i].out = w->bufs + in_size + i * OUT_SIZE;
 	}
 	w->free_head = 0;
 	w->dl_head = NIL;

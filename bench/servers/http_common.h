@@ -32,6 +32,13 @@
 
 #define HTTP_IN_SIZE		8192	/* request header buffer per connection */
 #define HTTP_OUT_SIZE		1024	/* response header buffer per connection */
+/*
+ * The largest file that epoll_httpd, as the script(2) server, reads into
+ * its out buffer after the header and sends with it in one send(), rather
+ * than send() the header with MSG_MORE and sendfile() the body; the same
+ * as the script server's HTTPD_SMALL_MAX.  uring_httpd and nginx do not.
+ */
+#define HTTP_SMALL_MAX		(16 * 1024)
 #define HTTP_PATH_MAX		4096	/* longest decoded path */
 #define HTTP_LOCATION_MAX	512	/* longest target a 301 echoes */
 #define HTTP_BACKLOG		1024
