@@ -44,7 +44,14 @@
 # http_client makes exactly N keep-alive requests after a warm-up; the
 # client turns tracing on and off itself (tracing_on) around the N
 # requests.  A row "syscalls_per_req" per server and a BENCH-INFO line
-# with the count per system call.
+# with the count per system call.  For the script(2) server, whose
+# requests make no system call, the same window counts its ops (the
+# script:script_op tracepoint): a row "ops_per_req" and a BENCH-INFO line
+# with the count per op; and its interpreted instructions per request, a
+# row "insns_per_req": the steps of a server started for the count, which
+# serves the warm-up and the N requests, over the requests it answered
+# (its start, its 32 accepts and its stop are in it, a few steps a
+# request).
 #
 # Budget: under TCG, (9 cases x 4 servers + 1 x uring-statx) x 4 runs x
 # (2 s + 0.2 s for wrk's start), 37 warm-ups of 1 s and the counting:
@@ -262,9 +269,17 @@ wrk_run() {
 		"http://127.0.0.1:$(port_of "$1")/$2.bin" >"$5" 2>&1
 }
 
-# count_syscalls IMPL: its system calls per request, 1 KiB, 32 connections
+# count_syscalls IMPL: its system calls per request, 1 KiB, 32 connections;
+# for the script(2) server its ops and instructions too
 count_syscalls() {
 	impl=$1
+	ops=
+	if [ "$impl" = script ] && [ -d $T/events/script/script_op ]; then
+		ops=1
+		# A server of its own, whose steps are those of the count
+		stop script 1
+		start script 1 || return
+	fi
 	eval "p=\${$(pidvar "$impl"):-}"
 	port=$(port_of "$impl")
 	name="1KiB c=32 w=1"
@@ -276,6 +291,7 @@ count_syscalls() {
 	echo >$T/trace
 	tids_of "$p" | tr '\n' ' ' >$T/set_event_pid
 	echo 1 >$T/events/raw_syscalls/sys_enter/enable
+	[ -n "$ops" ] && echo 1 >$T/events/script/script_op/enable
 	# shellcheck disable=SC2046
 	if ! $(on_cpu 1) "$bin/http_client" -p "$port" -c 32 -n "$count_reqs" -w 200 \
 	     -T $T/tracing_on /1k.bin >$tmp/count.out 2>&1; then
@@ -283,6 +299,7 @@ count_syscalls() {
 	fi
 	echo 0 >$T/tracing_on
 	echo 0 >$T/events/raw_syscalls/sys_enter/enable
+	[ -n "$ops" ] && echo 0 >$T/events/script/script_op/enable
 	lost=$(cat $T/per_cpu/cpu*/stats | awk '/^overrun:/ { o += $2 }
 		END { print o + 0 }')
 	[ "$lost" -eq 0 ] || error "$impl: the trace lost $lost events"
@@ -318,12 +335,47 @@ count_syscalls() {
 				impl, n, reqs, s > info
 		}' $T/trace >"$tmp/count.$impl"
 	cat $tmp/count.$impl.info >&2
+	[ -n "$ops" ] && count_ops
 	echo >$T/set_event_pid
 	echo >$T/trace
 	echo "$bufkb" >$T/buffer_size_kb
 	awk -v reqs="$count_reqs" '{ printf "%.3f\n", $1 / reqs }' \
 		$tmp/count.$impl >$tmp/count.$impl.per
 	row "$name" "$impl" syscalls_per_req syscalls/req $tmp/count.$impl.per
+}
+
+# count_ops: the script(2) server's ops and instructions per request, from
+# the trace count_syscalls took and from the server it started
+count_ops() {
+	# "... script_op: op=24 send ret=1100": a count per op
+	awk -v reqs="$count_reqs" -v info="$tmp/ops.info" '
+		/ script_op: / {
+			for (i = 1; i < NF; i++)
+				if ($i ~ /^op=/) {
+					c[$(i + 1)]++
+					n++
+					break
+				}
+		}
+		END {
+			s = ""
+			for (k in c)
+				s = s sprintf(" %s=%.2f", k, c[k] / reqs)
+			printf "%.3f\n", n / reqs
+			printf "BENCH-INFO http: script: %d ops for %d requests:%s\n",
+				n, reqs, s > info
+		}' $T/trace >"$tmp/ops.per"
+	cat $tmp/ops.info >&2
+	row "$name" script ops_per_req ops/req $tmp/ops.per
+	# Its counters: "total: ... N requests: ... S steps, K per request"
+	kill -TERM "$pid_script" 2>/dev/null
+	wait "$pid_script" 2>/dev/null
+	pid_script=
+	sed -n 's/^total: .* \([0-9][0-9]*\) requests: .* \([0-9][0-9]*\) steps.*/\2 \1/p' \
+		"$tmp/script.log" | awk '$2 > 0 { printf "%.1f\n", $1 / $2 }' \
+		>$tmp/insns.per
+	sed -n 's/^total: /BENCH-INFO http: script (count): /p' "$tmp/script.log" >&2
+	row "$name" script insns_per_req insns/req $tmp/insns.per
 }
 
 # ---- the cases, grouped by worker count: servers start once per group
