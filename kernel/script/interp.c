@@ -332,7 +332,7 @@ no_signal:
 }
 
 /*
- * An op on user memory alone (struct script_op's @mem), with r1 to r4 in
+ * An op on user memory alone (struct script_op's @mem), with r1 to r5 in
  * place.  The ops a program calls most are direct calls where a call
  * through the table would be a retpoline; the table stays the one place
  * an op is declared.
@@ -352,6 +352,12 @@ static __always_inline s64 script_mem_fn(const struct script_op *op,
 			return script_op_memcmp(ctx, args);
 		if (fn == script_op_memmem)
 			return script_op_memmem(ctx, args);
+		if (fn == script_op_split_header)
+			return script_op_split_header(ctx, args);
+		if (fn == script_op_format)
+			return script_op_format(ctx, args);
+		if (fn == script_op_memcspn)
+			return script_op_memcspn(ctx, args);
 	}
 	return fn(ctx, args);
 }
@@ -398,7 +404,7 @@ static __always_inline s64 script_sys_fn(const struct script_op *op,
  * the op's count zero), or r1 to r4 and the two r5 points at.  An op that
  * stands for a system call is a yield point, and first passes the
  * caller's seccomp filters, as that call would; an op on memory alone is
- * a call with r1 to r4 in place.  Ops that copy charge ctx->steps.
+ * a call with r1 to r5 in place.  Ops that copy charge ctx->steps.
  */
 static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 {

@@ -127,9 +127,9 @@ const struct script_op script_ops[__SCRIPT_OP_MAX] = {
 	/* a move that goes on in the background; checked as sendfile */
 	OP(MOVE_BG,		"move_bg",	4, SCRIPT_NO_SYSCALL,	script_op_move_bg),
 	/* text in user memory */
-	OP(SPLIT_HEADER,	"split_header",	3, SCRIPT_NO_SYSCALL,	script_op_split_header),
-	OP(FORMAT,		"format",	5, SCRIPT_NO_SYSCALL,	script_op_format),
-	OP(MEMCSPN,		"memcspn",	4, SCRIPT_NO_SYSCALL,	script_op_memcspn),
+	MEM(SPLIT_HEADER,	"split_header",	3,			script_op_split_header),
+	MEM(FORMAT,		"format",	5,			script_op_format),
+	MEM(MEMCSPN,		"memcspn",	4,			script_op_memcspn),
 };
 
 /**

@@ -29,15 +29,6 @@
 #include "script.h"
 
 /*
- * Copies up to @n bytes from user @src: the first ones, 0 only when the
- * first faults (as in ops_mem.c).
- */
-static size_t script_copy_in(void *dst, const void __user *src, size_t n)
-{
-	return n - copy_from_user(dst, src, n);
-}
-
-/*
  * Adds @n bytes to the work @*work of an op and takes a step for each
  * SCRIPT_COPY_CHUNK of it beyond the first: 0, -EINTR or -ETIME.
  */
@@ -69,7 +60,8 @@ s64 script_op_memcspn(struct script_run_ctx *ctx, const u64 *args)
 	const void __user *set = u64_to_user_ptr(args[2]);
 	u64 len = args[1], setlen = args[3], done = 0;
 	DECLARE_BITMAP(map, 256);
-	u8 buf[SCRIPT_COPY_CHUNK];
+	/* Only the bytes copied in are read: not zeroed on each call. */
+	u8 buf[SCRIPT_COPY_CHUNK] __uninitialized;
 	size_t work = 0, i;
 	int err;
 
@@ -78,7 +70,7 @@ s64 script_op_memcspn(struct script_run_ctx *ctx, const u64 *args)
 		return -EINVAL;
 	if (!script_uaddr_ok(args[0]) || !script_uaddr_ok(args[2]))
 		return -EFAULT;
-	if (copy_from_user(buf, set, setlen))
+	if (script_copy_in(buf, set, setlen) != setlen)
 		return -EFAULT;
 	bitmap_zero(map, 256);
 	for (i = 0; i < setlen; i++)
@@ -125,7 +117,8 @@ enum script_split_at {
 };
 
 /*
- * split_header's state, too large for the stack: a chunk of the block,
+ * split_header's state, too large for the stack (it lives in the run's
+ * scratch buffer, script_scratch()): a chunk of the block,
  * the names to look for and the current field's name, in lower case, and
  * fields not yet copied out.
  */
@@ -168,8 +161,9 @@ static s32 script_split_key(struct script_split *st)
 static int script_split_flush(struct script_split *st)
 {
 	size_t n = st->batched * sizeof(struct script_field);
+	void __user *dst = st->ufields + st->stored - st->batched;
 
-	if (copy_to_user(st->ufields + st->stored - st->batched, st->batch, n))
+	if (script_copy_out(dst, st->batch, n) != n)
 		return -EFAULT;
 	st->batched = 0;
 	return 0;
@@ -271,7 +265,7 @@ static int script_split_args(struct script_split *st, u64 uh)
 	struct script_split_header *h = &st->h;
 	u32 i, len = 0;
 
-	if (copy_from_user(h, u64_to_user_ptr(uh), sizeof(*h)))
+	if (script_copy_in(h, u64_to_user_ptr(uh), sizeof(*h)) != sizeof(*h))
 		return -EFAULT;
 	if (h->flags & ~(SCRIPT_SPLIT_LF | SCRIPT_SPLIT_NO_START |
 			 SCRIPT_SPLIT_NAMED))
@@ -281,7 +275,8 @@ static int script_split_args(struct script_split *st, u64 uh)
 	if (!script_uaddr_ok(h->fields) || !script_uaddr_ok(h->names))
 		return -EFAULT;
 	st->ufields = u64_to_user_ptr(h->fields);
-	if (copy_from_user(st->names, u64_to_user_ptr(h->names), h->names_len))
+	if (script_copy_in(st->names, u64_to_user_ptr(h->names),
+			   h->names_len) != h->names_len)
 		return -EFAULT;
 	if (h->names_len && st->names[h->names_len - 1])
 		return -EINVAL;
@@ -313,6 +308,7 @@ s64 script_op_split_header(struct script_run_ctx *ctx, const u64 *args)
 	struct script_split_header __user *uh = u64_to_user_ptr(args[2]);
 	u64 len = args[1];
 	struct script_split *st;
+	size_t tail;
 	u32 done = 0, pos;
 	bool cr = false;
 	s64 ret, err = 0;
@@ -321,7 +317,8 @@ s64 script_op_split_header(struct script_run_ctx *ctx, const u64 *args)
 		return -EINVAL;
 	if (!script_uaddr_ok(args[0]) || !script_uaddr_ok(args[2]))
 		return -EFAULT;
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	BUILD_BUG_ON(sizeof(*st) > SCRIPT_SCRATCH_SIZE);
+	st = script_scratch(ctx);
 	if (!st)
 		return -ENOMEM;
 	ret = script_split_args(st, args[2]);
@@ -375,9 +372,11 @@ s64 script_op_split_header(struct script_run_ctx *ctx, const u64 *args)
 				if (ret)
 					goto out;
 				st->h.nr_fields = st->stored;
-				if (copy_to_user(&uh->nr_fields, &st->h.nr_fields,
-						 sizeof(*uh) -
-						 offsetof(typeof(*uh), nr_fields)))
+				tail = sizeof(*uh) -
+				       offsetof(typeof(*uh), nr_fields);
+				if (script_copy_out(&uh->nr_fields,
+						    &st->h.nr_fields,
+						    tail) != tail)
 					ret = -EFAULT;
 				else
 					ret = pos + 1;
@@ -402,7 +401,6 @@ s64 script_op_split_header(struct script_run_ctx *ctx, const u64 *args)
 	}
 	ret = -EAGAIN;
 out:
-	kfree(st);
 	return ret;
 }
 
@@ -423,7 +421,7 @@ static int script_format_flush(struct script_run_ctx *ctx,
 
 	if (err)
 		return err;
-	if (copy_to_user(f->dst + f->flushed, f->out, f->olen))
+	if (script_copy_out(f->dst + f->flushed, f->out, f->olen) != f->olen)
 		return -EFAULT;
 	f->flushed += f->olen;
 	f->olen = 0;
@@ -447,7 +445,7 @@ static int script_format_put(struct script_run_ctx *ctx,
 			memcpy(f->out + f->olen, src, k);
 			src += k;
 		} else {
-			if (copy_from_user(f->out + f->olen, usrc, k))
+			if (script_copy_in(f->out + f->olen, usrc, k) != k)
 				return -EFAULT;
 			usrc += k;
 		}
@@ -516,8 +514,9 @@ s64 script_op_format(struct script_run_ctx *ctx, const u64 *args)
 	const u8 __user *tpl = u64_to_user_ptr(args[2]);
 	const u64 __user *uargs = u64_to_user_ptr(args[4]);
 	u64 tlen = args[3], done = 0;
-	struct script_format f;
-	u8 buf[SCRIPT_COPY_CHUNK / 2];
+	/* Set below, and only the bytes copied in are read. */
+	struct script_format f __uninitialized;
+	u8 buf[SCRIPT_COPY_CHUNK / 2] __uninitialized;
 	bool pct = false;
 	int err;
 

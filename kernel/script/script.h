@@ -220,9 +220,8 @@ static inline bool script_charge(struct script_run_ctx *ctx)
  *	-EINTR (close: the descriptor is gone), so a signal does not make the
  *	run do it again
  * @mem: the op works on user memory alone (no system call, no wait, no
- *	argument past @nargs, at most four): the interpreter calls it with
- *	r1 to r4 in place, without a yield point, a seccomp test or an
- *	audit record
+ *	argument past @nargs): the interpreter calls it with r1 to r5 in
+ *	place, without a yield point, a seccomp test or an audit record
  * @nr: the system call the op stands for, as seccomp and tracing see it;
  *	SCRIPT_NO_SYSCALL for ops on memory
  * @fn: does the op with the six arguments; its result becomes r0
