@@ -283,6 +283,7 @@ static u32 script_return(struct script_state *st)
 /* What script_op_interrupted() found */
 enum script_intr {
 	SCRIPT_INTR_NONE,	/* the op's result stands */
+	SCRIPT_INTR_EINTR,	/* the op's result becomes -EINTR */
 	SCRIPT_INTR_STOP,	/* a signal: the run stops, the op runs again */
 	SCRIPT_INTR_RESTART,	/* task work alone: the op runs again now */
 };
@@ -307,9 +308,9 @@ static inline bool script_op_maybe_interrupted(s64 ret)
  */
 static noinline enum script_intr
 script_op_interrupted(struct script_run_ctx *ctx, const struct script_op *op,
-		      s64 *ret)
+		      s64 ret)
 {
-	switch (*ret) {
+	switch (ret) {
 	case -EINTR:
 		if (op->done_on_eintr)
 			break;
@@ -322,11 +323,10 @@ script_op_interrupted(struct script_run_ctx *ctx, const struct script_op *op,
 			goto no_signal;
 		if (script_yield_slow(ctx))
 			return SCRIPT_INTR_STOP;
-		if (*ret != -EINTR && *ret != -ERESTART_RESTARTBLOCK)
+		if (ret != -EINTR && ret != -ERESTART_RESTARTBLOCK)
 			return SCRIPT_INTR_RESTART;
 no_signal:
-		*ret = -EINTR;
-		break;
+		return SCRIPT_INTR_EINTR;
 	}
 	return SCRIPT_INTR_NONE;
 }
@@ -446,8 +446,10 @@ again:
 			return -EINTR;
 	}
 	if (unlikely(script_op_maybe_interrupted(ret))) {
-		intr = script_op_interrupted(ctx, op, &ret);
-		if (intr != SCRIPT_INTR_NONE) {
+		intr = script_op_interrupted(ctx, op, ret);
+		if (intr == SCRIPT_INTR_EINTR) {
+			ret = -EINTR;
+		} else if (intr != SCRIPT_INTR_NONE) {
 			/* Done again: its charges are undone. */
 			ctx->steps = steps;
 			if (intr == SCRIPT_INTR_RESTART)
