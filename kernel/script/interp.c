@@ -107,14 +107,16 @@ static __always_inline bool script_yield(struct script_run_ctx *ctx)
  * split_header's chunk and names) borrows SCRIPT_SCRATCH_SIZE bytes
  * allocated once per run, on the first such op, and freed when the run
  * ends, rather than allocating on each call.  An op may not keep anything
- * in it across calls.
+ * in it across calls.  As the ops' other transient buffers, it is not
+ * charged to the caller's memory cgroup: it lives only as long as the run
+ * and is one per running task.
  *
  * Return: the buffer, or NULL when it cannot be allocated.
  */
 void *script_scratch(struct script_run_ctx *ctx)
 {
 	if (unlikely(!ctx->scratch))
-		ctx->scratch = kmalloc(SCRIPT_SCRATCH_SIZE, GFP_KERNEL_ACCOUNT);
+		ctx->scratch = kmalloc(SCRIPT_SCRATCH_SIZE, GFP_KERNEL);
 	return ctx->scratch;
 }
 
