@@ -1225,6 +1225,8 @@ static long finish(struct httpd_ctl *c, struct httpd_conn *conn)
 		start_linger(c, conn);
 		return 1;
 	}
+	/* (fast_get() wants the flags as the read left them) */
+	conn->flags &= ~HTTPD_CF_KEEPALIVE;
 	rest = conn->in_len - conn->req_len;
 	if (rest)
 		script_memmove((char *)conn->in,
@@ -1260,6 +1262,117 @@ static noinline long linger(struct httpd_conn *conn)
 }
 
 /*
+ * fast_get() - the common case of an idle keep-alive connection whose
+ * request has come: read it, and when it is one whole GET of an
+ * origin-form path without '%', '?', '#' or a slash to drop, HTTP/1.1,
+ * with a Host and no other field of field_names, of a regular file of 1
+ * to HTTPD_SMALL_MAX bytes, answer it in one straight line: open, fstat,
+ * format, read, close, send, and leave the connection as it was, in
+ * HTTPD_READ with an empty buffer.  Anything else goes the general way,
+ * from where this left it (after the read, or after the split, when
+ * process_request() answers it: an open that failed, or a file that is
+ * not one to send from here, is simply opened again there).
+ *
+ * Return: 0 when the connection is done with for now (answered whole,
+ * nothing read, or closed), 1 for conn_run() to go on with it.
+ */
+static noinline long fast_get(struct httpd_ctl *c, struct httpd_conn *conn)
+{
+	char *in = (char *)conn->in, *t, *out;
+	long n, i, tlen, fd, h, len;
+	const struct mime *m;
+	__u64 v[3];
+	__s64 size;
+
+	n = script_read(FD(conn->fd), in, HTTPD_IN_SIZE);
+	if (n <= 0) {
+		if (n == -EAGAIN)
+			conn->flags = 0;
+		else
+			conn_close(c, conn);
+		return 0;
+	}
+	if (n == HTTPD_IN_SIZE) {
+		conn->in_len = n;
+		return 1;
+	}
+	/* Short, and no HUP: drained (conn_read()) */
+	conn->flags = 0;
+	i = script_split_header(in, n, &c->split);
+	if (i == -EAGAIN) {
+		conn->in_len = n;
+		conn->scanned = n;
+		return 1;
+	}
+	if (i != n)
+		goto slow;
+	/* GET, "/", HTTP/1.1, and only the Host field: keep-alive */
+	if (*(const __u32 *)in != WORD4('G', 'E', 'T', ' ') || in[4] != '/' ||
+	    c->split.start[2].len != 8 ||
+	    *(const __u64 *)(in + c->split.start[2].off) !=
+	    WORD8('H', 'T', 'T', 'P', '/', '1', '.', '1') ||
+	    c->split.nr_fields != 1 || c->fields[0].key != KEY_HOST)
+		goto slow;
+	/* The target starts after "GET " (split_header allows no 2 SPs) */
+	t = in + 4;
+	tlen = c->split.start[1].len;
+	if (tlen < 2 || tlen > HTTPD_PATH_MAX - 16 || t[1] == '/' ||
+	    t[tlen - 1] == '/' || script_memcspn(t, tlen, "?#%", 3) != tlen)
+		goto slow;
+	t[tlen] = 0;
+	fd = script_openat2(c->root_fd, t + 1, &c->how, sizeof(c->how));
+	if (fd < 0)
+		goto slow;
+	if (script_fstat(fd, c->st) < 0 ||
+	    (*(__u32 *)(c->st + c->st_mode_off) & S_IFMT) != S_IFREG)
+		goto slow_close;
+	size = *(__s64 *)(c->st + c->st_size_off);
+	if ((__u64)size - 1 >= HTTPD_SMALL_MAX)
+		goto slow_close;
+	m = mime_of(t + 1, tlen - 1);
+	v[0] = size;
+	v[1] = (__u64)m->type;
+	v[2] = m->len;
+	out = (char *)conn->out;
+	h = script_format(out, HTTPD_HEAD_MAX, head_200_keep,
+			  sizeof(head_200_keep) - 1, v);
+	if (h < 0 || script_read(fd, out + h, size) != size)
+		goto slow_close;
+	script_close(fd);
+	len = h + size;
+	n = script_send(FD(conn->fd), out, len, c->send_flags);
+	c->requests++;
+	conn->deadline = c->now + c->timeout_ms;
+	if (n != len) {
+		/* The rest goes from HTTPD_HEAD, as any response */
+		if (n < 0)
+			n = 0;
+		c->bytes += n;
+		conn->in_len = i;
+		conn->req_len = i;
+		conn->out_len = len;
+		conn->out_sent = n;
+		conn->status = 200;
+		conn->remaining = 0;
+		conn->flags = HTTPD_CF_KEEPALIVE;
+		conn->phase = HTTPD_HEAD;
+		return 1;
+	}
+	c->bytes += n;
+	c->resp[2]++;
+	return 0;
+
+slow_close:
+	script_close(fd);
+slow:
+	conn->in_len = n;
+	c->split_ret = i;
+	conn->req_len = i > 0 ? i : n;
+	process_request(c, conn);
+	return 1;
+}
+
+/*
  * Runs @conn's state machine as far as it goes without waiting.  Each
  * phase returns 1 when it moved on, 0 to wait for an event, -1 to close.
  * A response started or finished sets the deadline once, when the run
@@ -1271,6 +1384,12 @@ static noinline void conn_run(struct httpd_ctl *c, struct httpd_conn *conn)
 	long n, touch = 0;
 	__u32 phase;
 
+	if (conn->phase == HTTPD_READ && !conn->in_len &&
+	    conn->flags == HTTPD_CF_READABLE) {
+		if (!fast_get(c, conn))
+			return;
+		touch = 1;
+	}
 	for (;;) {
 		phase = conn->phase;
 		if (phase == HTTPD_READ) {
