@@ -1304,8 +1304,13 @@ static noinline long fast_get(struct httpd_ctl *c, struct httpd_conn *conn)
 		conn->scanned = n;
 		return 1;
 	}
-	if (i != n)
-		goto slow;
+	if (i != n) {
+		conn->in_len = n;
+		c->split_ret = i;
+		conn->req_len = i > 0 ? i : n;
+		process_request(c, conn);
+		return 1;
+	}
 	/* GET, "/", HTTP/1.1, and only the Host field: keep-alive */
 	if (*(const __u32 *)in != WORD4('G', 'E', 'T', ' ') || in[4] != '/' ||
 	    c->split.start[2].len != 8 ||
@@ -1348,8 +1353,7 @@ static noinline long fast_get(struct httpd_ctl *c, struct httpd_conn *conn)
 		if (n < 0)
 			n = 0;
 		c->bytes += n;
-		conn->in_len = i;
-		conn->req_len = i;
+		/* (in_len and req_len are still 0: nothing to keep) */
 		conn->out_len = len;
 		conn->out_sent = n;
 		conn->status = 200;
@@ -1365,9 +1369,10 @@ static noinline long fast_get(struct httpd_ctl *c, struct httpd_conn *conn)
 slow_close:
 	script_close(fd);
 slow:
+	/* A whole request, i == n */
 	conn->in_len = n;
-	c->split_ret = i;
-	conn->req_len = i > 0 ? i : n;
+	c->split_ret = n;
+	conn->req_len = n;
 	process_request(c, conn);
 	return 1;
 }
