@@ -46,6 +46,8 @@
 #define START_MS	10000		/* the server's longest start */
 #define STOP_MS		5000		/* ... and stop on SIGTERM */
 #define BIG_SIZE	(1024 * 1024)
+/* A small file the server reads and sends with its header in one send */
+#define MID_SIZE	16000
 #define HEAD_MAX	8192
 #define CONC		100		/* concurrent clients */
 
@@ -181,7 +183,8 @@ static int make_docroot(void)
 		x ^= x << 17;
 		memcpy(big + i * 8, &x, 8);
 	}
-	if (write_path(root, "big.bin", big, BIG_SIZE))
+	if (write_path(root, "big.bin", big, BIG_SIZE) ||
+	    write_path(root, "mid.bin", big + 8, MID_SIZE))
 		return -1;
 	free(big);
 
@@ -1496,6 +1499,62 @@ TEST_F_TIMEOUT(httpd, big_file_slow_reader, 180)
 	EXPECT_EQ(BIG_SIZE, c.len);
 	EXPECT_EQ(0, memcmp(file, c.buf, BIG_SIZE))
 		TH_LOG("the body differs from the file");
+	/* And the connection is still good */
+	c.len = 0;
+	ASSERT_EQ(0, client_sends(&c, REQ("GET", "/page.html")));
+	ASSERT_EQ(0, read_response(&c, &r, false));
+	expect_file(_metadata, &r, "page.html", "text/html; charset=utf-8",
+		    true);
+	response_free(&r);
+	client_close(&c);
+	free(file);
+}
+
+/*
+ * A small file goes with its header in one send; a socket that takes only
+ * part of it leaves the rest to be sent as room comes, on a connection
+ * that stays good for the next request.
+ */
+TEST_F_TIMEOUT(httpd, small_file_slow_reader, 60)
+{
+	static const char *const one_worker[] = { "-w", "1", NULL };
+	struct response r;
+	struct client c;
+	size_t len, hl;
+	char *file, *end;
+	int i;
+
+	if (small_wmem(self))
+		TH_LOG("no tcp_wmem limit: the socket may not fill");
+	server_restart(_metadata, self, one_worker);
+	file = slurp("mid.bin", &len);
+	ASSERT_NE(NULL, file);
+	ASSERT_EQ(MID_SIZE, len);
+
+	/* Twice on one connection, the first time read slowly */
+	ASSERT_EQ(0, client_connect(&c, self->port, 4096));
+	for (i = 0; i < 2; i++) {
+		c.len = 0;
+		ASSERT_EQ(0, client_sends(&c, REQ("GET", "/mid.bin")));
+		if (!i)
+			sleep_ms(200);
+		while (!(end = memmem(c.buf, c.len, "\r\n\r\n", 4)))
+			ASSERT_LT(0, client_fill(&c, i ? 65536 : 512));
+		hl = end + 4 - c.buf;
+		c.buf[hl - 1] = 0;
+		EXPECT_NE(NULL, strstr(c.buf, "HTTP/1.1 200 OK\r\n"));
+		EXPECT_NE(NULL, strstr(c.buf, "\r\nContent-Length: 16000\r\n"));
+		memmove(c.buf, c.buf + hl, c.len - hl);
+		c.len -= hl;
+		while (c.len < MID_SIZE) {
+			ASSERT_LT(0, client_fill(&c, i ? 65536 : 512));
+			if (!i)
+				sleep_ms(1);
+		}
+		EXPECT_EQ(MID_SIZE, c.len) TH_LOG("request %d", i);
+		EXPECT_EQ(0, memcmp(file, c.buf, MID_SIZE))
+			TH_LOG("request %d: the body differs from the file", i);
+	}
 	/* And the connection is still good */
 	c.len = 0;
 	ASSERT_EQ(0, client_sends(&c, REQ("GET", "/page.html")));
