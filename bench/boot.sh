@@ -8,7 +8,8 @@
 # QEMU fails or times out, or the run never printed BENCH-END.
 #
 # BENCH_MEM (default 1G) and BENCH_QEMU_ARGS (more QEMU arguments) let a
-# benchmark that needs them have more memory or devices.
+# benchmark that needs them have more memory or devices; BENCH_APPEND adds
+# kernel parameters (make bench-profile: benchlist=profile).
 set -u
 kernel=$1
 initrd=$2
@@ -20,7 +21,7 @@ qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2
       -initrd "$initrd" -netdev user,id=net0 -device e1000,netdev=net0)
 # No "quiet": a kernel warning must reach the console, where
 # bench/report.py looks for splats.
-append="console=ttyS0 panic=-1 oops=panic scriptmode=bench"
+append="console=ttyS0 panic=-1 oops=panic scriptmode=bench ${BENCH_APPEND:-}"
 
 mkdir -p "$(dirname "$log")"
 echo "  BENCH   QEMU TCG, timeout ${timeout}s (console: $log)"

@@ -21,6 +21,10 @@
 # ship a file /bench/NAME.list of such lines (bench/initramfs.sh copies
 # bench/*.list and bench/*/*.list there); they run after these, in the
 # order of their names.
+#
+# benchlist=NAME on the kernel command line (an environment variable of
+# /init, hence of this script) runs /bench/NAME.list alone: make
+# bench-profile boots with benchlist=profile.
 BENCHES='
 ops 300 ./ops_bench
 '
@@ -54,10 +58,14 @@ for f in /sys/devices/system/cpu/vulnerabilities/*; do
 done
 
 {
-	printf '%s\n' "$BENCHES"
-	for f in /bench/*.list; do
-		[ -r "$f" ] && cat "$f"
-	done
+	if [ -n "${benchlist:-}" ]; then
+		cat "/bench/$benchlist.list"
+	else
+		printf '%s\n' "$BENCHES"
+		for f in /bench/*.list; do
+			[ -r "$f" ] && cat "$f"
+		done
+	fi
 } | grep -v '^[[:space:]]*\(#\|$\)' > /tmp/benches
 
 exec 3</tmp/benches
