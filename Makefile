@@ -15,6 +15,10 @@
 #   make cross           compile kernel/script with W=1 and sparse for each
 #                        32-bit architecture with a cross compiler
 #                        (i386 arm riscv32 mips powerpc; CROSS_ARCHS=...)
+#   make bench           boot once and run every benchmark (bench/README.md)
+#   make bench-profile   boot once and profile the script(2) and epoll web
+#                        servers (1 KiB, 32 connections) with perf: where a
+#                        request's time goes (bench/profile.md)
 #   make clean           remove build/ (the pristine source cache stays)
 #
 # The pristine source is extracted once into $(CACHE); the build tree,
@@ -197,6 +201,9 @@ clean:
 #   bench/initramfs.extra,    sourced by bench/initramfs.sh, to add files
 #   bench/*/initramfs.extra   (bench_bin, bench_file, bench_tree, ...)
 #   bench/native-results.json rows from the host that report.py merges
+#
+# make bench-profile (bench/profile/profile.mk) boots the same initramfs
+# with perf added and benchlist=profile: bench/profile/profile.sh alone.
 BENCH_OUT	:= $(BUILD)/bench
 BENCH_INITRD	:= $(BENCH_OUT)/initramfs.cpio.gz
 BENCH_LOG	:= $(BENCH_OUT)/console.log

@@ -92,16 +92,20 @@ SCHED = (r"^(try_to_wake_up|ttwu_\w+|wake_up_\w+|__wake_up\w*|"
 EPOLL = (r"^(ep_\w+|__ep_\w+|do_epoll_\w+|__x64_sys_epoll_\w+|"
          r"__do_sys_epoll_\w+|epoll_\w+|script_op_epoll_\w+|"
          r"eventpoll_\w+|ep_poll_callback)$")
+# Interrupts by their entry and handlers; a softirq run by local_bh_enable
+# (the loopback's receive, inside a send) is the work it does, found
+# further up or down the stack.  Clock reads (ktime_get) are their
+# caller's.
 IRQ = (r"^(hrtimer_\w+|__hrtimer_\w+|tick_\w+|update_process_times|"
-       r"sched_tick|scheduler_tick|__sysvec_apic_timer_interrupt|"
-       r"sysvec_apic_timer_interrupt|asm_sysvec_\w+|irq_exit_rcu|"
-       r"__irq_exit_rcu|run_timer_softirq|__run_timers|rcu_\w+|"
-       r"__do_softirq|handle_softirqs|do_softirq|__local_bh_enable_ip|"
-       r"irqentry_\w+|common_interrupt|asm_common_interrupt|"
-       r"e1000_\w+|serial8250_\w+|handle_irq\w*|handle_edge_irq|"
-       r"__common_interrupt|ktime_get\w*|clockevents_\w+|"
-       r"lapic_next_\w+|native_apic_\w+|timekeeping_\w+|"
-       r"account_\w+|acct_\w+|irqtime_\w+|kvm_clock\w*|read_tsc)$")
+       r"sched_tick|scheduler_tick|__sysvec_\w+|sysvec_\w+|asm_sysvec_\w+|"
+       r"irq_exit_rcu|__irq_exit_rcu|run_timer_softirq|__run_timers|"
+       r"call_timer_fn|rcu_\w+|irqentry_\w+|common_interrupt|"
+       r"asm_common_interrupt|e1000_\w+|serial8250_\w+|handle_irq\w*|"
+       r"handle_edge_irq|handle_fasteoi_irq|__common_interrupt|"
+       r"clockevents_\w+|lapic_next_\w+|native_apic_\w+|"
+       r"timekeeping_\w+|account_\w+|acct_\w+|irqtime_\w+|"
+       r"generic_smp_call_function_\w+|__flush_smp_call_function_queue|"
+       r"irq_work_\w+)$")
 ENTRY = (r"^(entry_SYSCALL_64\w*|do_syscall_64|x64_sys_call|"
          r"syscall_exit_to_user_mode\w*|syscall_exit_work|"
          r"exit_to_user_mode_\w+|arch_exit_to_user_mode\w*|"
@@ -176,6 +180,30 @@ GROUPS = [
     ("interrupts, timers, RCU", ["interrupts, timers, RCU"]),
     ("other kernel", ["other"]),
 ]
+
+CAVEATS = """## Reading it
+
+- **TCG moves a sample to the next block.**  QEMU takes an interrupt only
+  at the start of a translation block, so a sample's address is the start
+  of the block after the one that was running: a block's cost shows at its
+  successor's start.  Function-level attribution is right but for one
+  block at each call and return; inside script_run (the `[i]` frames, from
+  the line table of an -g build of interp.o) it is one basic block off: the
+  last block of an inlined load shows at the dispatch that follows it.
+- **An IRQs-off section shows at its end.**  The clock's interrupt waits
+  while interrupts are off and is taken at the irqrestore, so the whole
+  section is charged to `_raw_spin_unlock_irqrestore` under its caller:
+  under `sock_def_readable` that is the wakeup of the socket's reader
+  (ep_poll_callback, try_to_wake_up, an IPI when its CPU is idle), which
+  the rules count as wakeups, not TCP.
+- **Categories** are the first rule of `CLASSES` in bench/profile/profile.py
+  that matches a frame, walking from the leaf up, so TCP under an op is TCP
+  and the op's "own work" is what is left (path walk, file and fd tables,
+  page cache).  "user side" is every user-mode sample of the server.
+- **wrk runs on CPU 0** and is not in the per-request sum; its idle time
+  there shows how often it waits for the server, and so how often a
+  response must wake it.
+"""
 
 SERVER_COMM = {"script": "httpd", "epoll": "epoll_httpd"}
 SERVER_CPU = "cpu1"
@@ -611,6 +639,19 @@ def report(results, inl, metas, infos, outdir, notes):
         line += " | "
     R.append(line + " |")
     R.append("")
+    if len(results) == 2:
+        a, b = results
+        diffs = []
+        for k in set(a["cat"]) | set(b["cat"]):
+            if k == "idle":
+                continue
+            diffs.append((a["us"](a["cat"].get(k, 0)) - b["us"](b["cat"].get(k, 0)), k))
+        diffs.sort(reverse=True)
+        R.append(f"Largest differences, {a['impl']} - {b['impl']}, us per request: " +
+                 ", ".join(f"{k} {d:+.1f}" for d, k in diffs[:8] if d > 0) +
+                 "; and the other way: " +
+                 ", ".join(f"{k} {d:+.1f}" for d, k in sorted(diffs)[:4] if d < 0) +
+                 ".\n")
     # categories, finer
     R.append("### The categories\n")
     R.append("| category | " + " | ".join(names) + " |")
@@ -687,6 +728,7 @@ def report(results, inl, metas, infos, outdir, notes):
         for i in infos:
             R.append(f"    {i}")
         R.append("")
+    R.append(CAVEATS)
     if notes:
         R.append(notes)
     path = os.path.join(outdir, "profile.md")

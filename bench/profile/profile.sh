@@ -15,8 +15,8 @@
 #     "perf record -e cpu-clock -c PERIOD_NS -a -g" for PROFILE_DURATION
 #     seconds (10); TCG has no PMU, so the clock samples: one sample every
 #     PROFILE_PERIOD_NS (1000000) ns of each CPU's time, idle included
-#     (sampling costs the guest time: at 1 kHz wrk makes about 10% fewer
-#     requests of the script(2) server, 2 kHz 25%);
+#     (at 1 kHz the sampling's cost is within the runs' noise, +-10%; at
+#     2 kHz the script(2) server made a quarter fewer requests);
 #   - the system's counters (/proc/net/snmp and netstat, interrupts,
 #     softirqs, CPU times) before and after the reference run and the
 #     sampled seconds: BENCH-PROFILE-COUNTERS lines, per request;
