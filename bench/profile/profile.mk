@@ -25,7 +25,7 @@ PROFILE_OUT	:= $(BUILD)/bench-profile
 PROFILE_INITRD	:= $(PROFILE_OUT)/initramfs.cpio.gz
 PROFILE_LOG	:= $(PROFILE_OUT)/console.log
 PROFILE_IOBJ	:= $(PROFILE_OUT)/interp-g.o
-PROFILE_TIMEOUT	?= 600
+PROFILE_TIMEOUT	?= 1200
 PROFILE_ENV	?=
 
 .PHONY: bench-profile bench-profile-report bench-profile-initramfs \
@@ -50,7 +50,7 @@ bench-profile-initramfs: bench-progs
 
 PROFILE_REPORT	= python3 $(TOP)/bench/profile/profile.py --log $(PROFILE_LOG) \
 		  --outdir $(TOP)/bench --vmlinux $(OBJ)/vmlinux \
-		  --interp-obj $(PROFILE_IOBJ)
+		  --interp-obj $(PROFILE_IOBJ) --code $(PROFILE_OUT)/code
 
 # A quiet host first: up to PROFILE_WAIT seconds (600) until no other
 # QEMU runs and the load average is below 1, so that the guest's CPUs get
@@ -66,6 +66,10 @@ bench-profile: bench-profile-initramfs bench-profile-iobj
 		[ "$$i" -lt $(PROFILE_WAIT) ] || echo "  WAIT    gave up: $$q QEMU, load $$l"; \
 		sleep 5; \
 	done
+	@{ git -C $(TOP) log -1 --format='%h (%s)' -- kernel include patches; \
+	   git -C $(TOP) diff --quiet HEAD -- kernel include patches tools || \
+		echo "with changes not committed"; } | tr '\n' ' ' \
+		> $(PROFILE_OUT)/code
 	@rc=0; BENCH_MEM="$(BENCH_MEM)" BENCH_QEMU_ARGS="$(BENCH_QEMU_ARGS)" \
 		BENCH_APPEND="benchlist=profile $(PROFILE_ENV)" \
 		flock $(LOCK) $(TOP)/bench/boot.sh $(KERNEL) $(PROFILE_INITRD) $(PROFILE_LOG) \

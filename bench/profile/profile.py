@@ -38,6 +38,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 
 # ---------------------------------------------------------------------------
 # Classification: (category, frame regex, caller regex or None).  A
@@ -179,6 +180,8 @@ GROUPS = [
     ("user side (user-mode samples)", ["user"]),
     ("interrupts, timers, RCU", ["interrupts, timers, RCU"]),
     ("other kernel", ["other"]),
+    ("other tasks on CPU 1 (kworkers, perf, the server not measured)",
+     ["other tasks"]),
 ]
 
 CAVEATS = """## Reading it
@@ -253,7 +256,12 @@ def read_log(path):
                 ends[name] = (int(n), md5)
             elif line.startswith("BENCH-PROFILE-META "):
                 m = json.loads(line.split(" ", 1)[1])
-                metas[m["impl"]] = m
+                m.setdefault("name", m["impl"])
+                m.setdefault("round", 1)
+                metas[m["name"]] = m
+            elif line.startswith("BENCH-PROFILE-SERVER "):
+                m = json.loads(line.split(" ", 1)[1])
+                metas.setdefault("_servers", {})[m["impl"]] = m
             elif line.startswith("BENCH-PROFILE-COUNTERS "):
                 m = json.loads(line.split(" ", 1)[1])
                 metas.setdefault("_counters", {})[m["run"]] = m
@@ -384,7 +392,7 @@ def expand_stacks(stacks, inl):
 # ---------------------------------------------------------------------------
 # Numbers
 
-def analyse(samples, impl, meta):
+def analyse(samples, impl, meta, name):
     period_us = meta["period_ns"] / 1000.0
     reqs = meta["perf_rps"] * meta["duration_s"]
     comm = SERVER_COMM.get(impl, impl)
@@ -406,6 +414,8 @@ def analyse(samples, impl, meta):
         k = classify(frames, mode)
         if k == "other" and c.startswith("swapper"):
             k = "idle"
+        elif c != comm and not c.startswith("swapper") and k != "TCP/IP":
+            k = "other tasks"
         cat[k] += cnt
         tasks[c] += cnt
         if k == "idle":
@@ -427,7 +437,8 @@ def analyse(samples, impl, meta):
     coverage = total.get(SERVER_CPU, 0) / expect if expect else 1.0
     scale = period_us / coverage if coverage else 0.0
     res = {
-        "impl": impl, "comm": comm, "reqs": reqs, "coverage": coverage,
+        "impl": impl, "name": name, "comm": comm, "reqs": reqs,
+        "coverage": coverage,
         "expect": expect,
         "raw_us": lambda n: n * period_us / reqs if reqs else 0.0,
         "us": lambda n: n * scale / reqs if reqs else 0.0,
@@ -507,7 +518,7 @@ def write_svg(path, samples, title, cpu=SERVER_CPU, width=1200):
            f'<text x="10" y="20" font-size="14">{html.escape(title)}</text>']
     for x, d, w, name, n in rects:
         y = height - 20 - (d + 1) * rowh
-        h = hash(name) & 0xffff
+        h = zlib.crc32(name.encode()) & 0xffff
         if name.endswith(" [i]"):
             color = f"rgb(80,{150 + h % 80},{200 + h % 50})"
         elif name.startswith("script_"):
@@ -530,21 +541,24 @@ def fmt(x):
     return f"{x:.1f}"
 
 
-def report(results, inl, metas, infos, outdir, notes):
+def report(results, rounds, inl, metas, infos, outdir, notes):
     R = []
     host = metas.get("_host", {})
     meta = metas.get("_meta", {})
     R.append("# Where a 1 KiB request's time goes\n")
     R.append("Written by `make bench-profile` (bench/profile/): one boot of the "
              "normal kernel under QEMU (TCG); wrk (1 KiB, 32 connections, one "
-             "thread, CPU 0) against each server (one worker, CPU 1), sampled "
+             "thread, CPU 0) against each server (one worker, CPU 1), in turns "
+             "(the runs of a server pooled below, then one by one), sampled "
              "by `perf record -e cpu-clock -a -g` (TCG has no PMU: a sample "
              "every period of each CPU's clock, idle included).  Each sample "
              "of CPU 1 gets one category (bench/profile/profile.py, "
              "`CLASSES`: the first frame from the leaf up that a rule "
              "matches decides); time per request = samples x period / "
              "requests (wrk's req/s under perf x the sampled seconds).\n")
-    if meta:
+    if meta.get("code"):
+        R.append(f"- code: the last commit to the kernel's files, {meta['code']}")
+    if meta.get("uname"):
         R.append(f"- guest: {meta.get('uname', '?')}, {meta.get('nproc', '?')} CPUs")
     if host:
         R.append(f"- host load average {host.get('loadavg_before', '?')} before "
@@ -652,6 +666,28 @@ def report(results, inl, metas, infos, outdir, notes):
                  "; and the other way: " +
                  ", ".join(f"{k} {d:+.1f}" for d, k in sorted(diffs)[:4] if d < 0) +
                  ".\n")
+    if len(rounds) > len(results):
+        R.append("### Each run\n")
+        R.append("The table above pools the runs of each server (their "
+                 "samples over their requests); here they are one by one: "
+                 "IMPL.N is round N's.\n")
+        R.append("| | " + " | ".join(r["name"] for r in rounds) + " |")
+        R.append("|---|" + "---:|" * len(rounds))
+        rg = [dict((n, v) for n, v, _ in group_rows(r)) for r in rounds]
+        for name in order:
+            vals = [g.get(name, 0) for g in rg]
+            if not any(vals):
+                continue
+            R.append(f"| {name} | " + " | ".join(
+                fmt(r["us"](v)) for r, v in zip(rounds, vals)) + " |")
+        R.append("| **sum (CPU 1 busy)** | " + " | ".join(
+            f"**{fmt(r['us'](r['busy']))}**" for r in rounds) + " |")
+        R.append("| req/s without perf / under perf | " + " | ".join(
+            f"{r['meta']['ref_rps']:.0f} / {r['meta']['perf_rps']:.0f}"
+            for r in rounds) + " |")
+        R.append("| samples that came | " + " | ".join(
+            f"{100 * r['coverage']:.0f}%" for r in rounds) + " |")
+        R.append("")
     # categories, finer
     R.append("### The categories\n")
     R.append("| category | " + " | ".join(names) + " |")
@@ -697,21 +733,43 @@ def report(results, inl, metas, infos, outdir, notes):
                      f"{100.0 * a[1] / busy:.1f} | | `{b[0]}` | "
                      f"{fmt(r['us'](b[1]))} | {100.0 * b[1] / busy:.1f} |")
         R.append("")
-    cnt = metas.get("_counters", {})
+    raw = metas.get("_counters", {})
+
+    def pool(prefix):
+        """The runs PREFIX and PREFIX.N pooled: per request over them all."""
+        got = [c for n, c in raw.items()
+               if n == prefix or n.startswith(prefix + ".")]
+        reqs = sum(c["reqs"] for c in got)
+        if not reqs:
+            return None
+        per = collections.Counter()
+        for c in got:
+            for k, v in c["per_req"].items():
+                per[k] += v * c["reqs"]
+        return {"reqs": reqs, "per_req": {k: v / reqs for k, v in per.items()}}
+
+    cnt = {}
+    for n in names:
+        for run in (n, n + "-perf"):
+            p = pool(run)
+            if p:
+                cnt[run] = p
     runs = [n for n in names if n in cnt] + \
            [n + "-perf" for n in names if n + "-perf" in cnt]
     if runs:
         R.append("## System counters per request\n")
-        R.append("Deltas over a run divided by its requests: IMPL is the "
-                 "reference run without perf (wrk's exact count), IMPL-perf "
-                 "the sampled seconds (req/s x seconds).  stat.* are CPU times "
-                 "converted to us (USER_HZ ticks); irq.RES rescheduling and "
-                 "irq.CAL function-call IPIs, irq.LOC the local timer.\n")
+        R.append("Deltas over a run divided by its requests, the runs of a "
+                 "server pooled: IMPL are the reference runs without perf "
+                 "(wrk's exact count), IMPL-perf the sampled seconds (req/s x "
+                 "seconds).  stat.* are CPU times converted to us (USER_HZ "
+                 "ticks); irq.RES rescheduling and irq.CAL function-call "
+                 "IPIs, irq.LOC the local timer.\n")
         R.append("| counter | " + " | ".join(runs) + " |")
         R.append("|---|" + "---:|" * len(runs))
         keys = set()
         for rn in runs:
             keys.update(cnt[rn]["per_req"])
+
         def val(rn, k):
             v = cnt[rn]["per_req"].get(k, 0.0)
             return v * 10000 if k.startswith("stat.cpu") else v
@@ -744,30 +802,54 @@ def main():
     ap.add_argument("--vmlinux")
     ap.add_argument("--interp-obj")
     ap.add_argument("--notes", help="a markdown file appended to profile.md")
+    ap.add_argument("--code", help="a file that says which code ran "
+                    "(profile.mk writes it at the boot)")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args()
     folded, metas, rows, infos = read_log(a.log)
     if not folded:
         sys.exit(f"profile.py: no profile in {a.log}")
     inl = Inliner(a.interp_obj, a.vmlinux)
-    results = []
-    for impl in ["script", "epoll"] + sorted(set(folded) - {"script", "epoll"}):
-        if impl not in folded:
-            continue
-        if impl not in metas:
-            sys.exit(f"profile.py: {impl}: no BENCH-PROFILE-META")
-        samples = expand_stacks(folded[impl], inl)
+    servers = metas.get("_servers", {})
+    byimpl = collections.OrderedDict()
+    for name in sorted(folded, key=lambda n: (n.split(".")[0] != "script",
+                                              n.split(".")[0] != "epoll", n)):
+        if name not in metas:
+            sys.exit(f"profile.py: {name}: no BENCH-PROFILE-META")
+        byimpl.setdefault(metas[name]["impl"], []).append(name)
+    results, rounds = [], []
+    for impl, names in byimpl.items():
+        samples, ms = [], []
+        for name in names:
+            rs = expand_stacks(folded[name], inl)
+            m = metas[name]
+            ms.append(m)
+            rounds.append(analyse(rs, impl, m, name))
+            samples += rs
+        # the rounds pooled: their samples over their sampled seconds
+        dur = sum(m["duration_s"] for m in ms)
+        m = dict(ms[0])
+        m.update({
+            "name": impl, "duration_s": dur,
+            "perf_rps": sum(x["perf_rps"] * x["duration_s"] for x in ms) / dur,
+            "ref_rps": sum(x["ref_rps"] for x in ms) / len(ms),
+            "rounds": len(ms),
+            "counters": servers.get(impl, {}).get("counters",
+                                                  ms[0].get("counters", "")),
+        })
         write_folded(os.path.join(a.outdir, f"profile-{impl}.folded"), samples)
-        m = metas[impl]
         write_svg(os.path.join(a.outdir, f"profile-{impl}.svg"), samples,
                   f"{impl} server, CPU 1, {m['case']}, {m['perf_rps']:.0f} req/s "
-                  f"under perf")
-        results.append(analyse(samples, impl, m))
+                  f"under perf, {len(ms)} run(s)")
+        results.append(analyse(samples, impl, m, impl))
     notes = ""
     if a.notes and os.path.exists(a.notes):
         with open(a.notes) as f:
             notes = f.read()
-    text = report(results, inl, metas, infos, a.outdir, notes)
+    if a.code and os.path.exists(a.code):
+        with open(a.code) as f:
+            metas.setdefault("_meta", {})["code"] = f.read().strip()
+    text = report(results, rounds, inl, metas, infos, a.outdir, notes)
     bad = 0
     for r in results:
         per = 1e6 / r["meta"]["perf_rps"] if r["meta"]["perf_rps"] else 0
@@ -777,6 +859,11 @@ def main():
                   f"are {s:.1f} us per request, measured {per:.1f}: "
                   f"coverage {100 * r['coverage']:.0f}% (a busy host?)",
                   file=sys.stderr)
+    errors = [i for i in infos if i.startswith("BENCH-ERROR")]
+    for i in errors:
+        print(f"profile.py: the guest said: {i}", file=sys.stderr)
+    if errors or len(results) < 2:
+        bad = 1
     if not a.quiet:
         print(text)
     return bad

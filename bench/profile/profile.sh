@@ -3,41 +3,43 @@
 #
 # profile.sh: the guest side of "make bench-profile" (busybox sh), run from
 # /bench by bench/run.sh through /bench/profile.list (bench/profile/
-# profile.runlist) when the kernel command line says benchlist=profile.  For each server of PROFILE_SERVERS
-# ("script epoll"), in one boot:
+# profile.runlist) when the kernel command line says benchlist=profile.
 #
-#   - start it pinned to CPU 1 and drive it with wrk pinned to CPU 0, the
-#     1 KiB, 32 connections, one worker case of http_bench.sh, placed as
-#     http_bench.sh places it;
-#   - a warm-up of PROFILE_WARMUP seconds (1), then a reference run of
-#     PROFILE_REF seconds (3) without perf: req/s undisturbed;
-#   - then wrk for PROFILE_DURATION + 2 seconds, and 1 s into it
+#   - The servers of PROFILE_SERVERS ("script epoll") start, each with one
+#     worker pinned to CPU 1, and wrk drives them from CPU 0: the 1 KiB,
+#     32 connections, one worker case of http_bench.sh, placed as it
+#     places it.  A warm-up of PROFILE_WARMUP seconds (1) each.
+#   - PROFILE_ROUNDS rounds (2), each server in turn, the order rotated by
+#     one each round (the host's load drifts: a server measured once can
+#     be unlucky): a reference run of PROFILE_REF seconds (3) without
+#     perf, then wrk for PROFILE_DURATION + 2 seconds and, 1 s into it,
 #     "perf record -e cpu-clock -c PERIOD_NS -a -g" for PROFILE_DURATION
-#     seconds (10); TCG has no PMU, so the clock samples: one sample every
-#     PROFILE_PERIOD_NS (1000000) ns of each CPU's time, idle included
-#     (at 1 kHz the sampling's cost is within the runs' noise, +-10%; at
-#     2 kHz the script(2) server made a quarter fewer requests);
-#   - the system's counters (/proc/net/snmp and netstat, interrupts,
-#     softirqs, CPU times) before and after the reference run and the
-#     sampled seconds: BENCH-PROFILE-COUNTERS lines, per request;
-#   - perf script, folded in here by awk into one line per distinct
-#     stack: "COUNT cpuN;COMM;mode;ROOT;...;LEAF" (mode: user or kernel:
-#     where the sample's own instruction was), function names without
-#     offsets except for the functions of PROFILE_KEEPOFF (a regular
-#     expression, "^script_run$"), whose "+0xOFF" stays so that the host
-#     can map an offset to the inlined function it lies in;
-#   - the folded stacks go out gzipped and base64-encoded, one
-#     "BENCH-PROFILE NAME LINE" a line, then "BENCH-PROFILE-END NAME
-#     LINES MD5" (of the gzip file), for bench/profile.py to decode.
+#     seconds (10).  TCG has no PMU, so the clock samples: a sample every
+#     PROFILE_PERIOD_NS (1000000) ns of each CPU's time, idle included (at
+#     1 kHz the sampling's cost is within the runs' noise, +-10%; at 2 kHz
+#     the script(2) server made a quarter fewer requests).
+#   - Around each run the system's counters (/proc/net/snmp and netstat,
+#     interrupts, softirqs, CPU times): BENCH-PROFILE-COUNTERS lines, per
+#     request; a BENCH-PROFILE-META line per sampled run (duration,
+#     period, wrk's rates) and, once the servers stop, a
+#     BENCH-PROFILE-SERVER line with the counters each printed
+#     (requests, the interpreter's steps per request).
+#   - Last, perf script for each run, folded here by awk into one line per
+#     distinct stack: "COUNT cpuN;COMM;mode;ROOT;...;LEAF" (mode: user or
+#     kernel: where the sample's own instruction was), function names
+#     without offsets except for the functions of PROFILE_KEEPOFF (a
+#     regular expression, "^script_run$"), whose "+0xOFF" stays so that
+#     the host can map an offset to the inlined function it lies in.  The
+#     folded stacks of run IMPL.ROUND go out gzipped and base64-encoded,
+#     one "BENCH-PROFILE IMPL.ROUND LINE" a line, then "BENCH-PROFILE-END
+#     IMPL.ROUND LINES MD5" (of the gzip file), for bench/profile.py.
 #
-# Rows: "profile" "1KiB c=32 w=1" IMPL req_per_s for the reference run
-# (metric req_per_s) and for the run under perf (req_per_s_perf), and a
-# BENCH-PROFILE-META line per server with what the conversion to time per
-# request needs: the duration, the period, wrk's request count and the
-# server's counters.
+# Rows: "profile" "1KiB c=32 w=1" IMPL, req_per_s for each reference run
+# and req_per_s_perf for each sampled one.
 #
-# Environment: PROFILE_SERVERS, PROFILE_DURATION, PROFILE_PERIOD_NS,
-# PROFILE_WARMUP, PROFILE_REF, PROFILE_KEEPOFF, PROFILE_CASE ("1k:32").
+# Environment: PROFILE_SERVERS, PROFILE_ROUNDS, PROFILE_DURATION,
+# PROFILE_PERIOD_NS, PROFILE_WARMUP, PROFILE_REF, PROFILE_KEEPOFF,
+# PROFILE_CASE ("1k:32").
 set -u
 cd "$(dirname "$0")" || exit 1
 bin=$(pwd)
@@ -47,6 +49,7 @@ dur=${PROFILE_DURATION:-10}
 period=${PROFILE_PERIOD_NS:-1000000}
 warm=${PROFILE_WARMUP:-1}
 ref=${PROFILE_REF:-3}
+rounds=${PROFILE_ROUNDS:-2}
 keepoff=${PROFILE_KEEPOFF:-^script_run\$}
 pcase=${PROFILE_CASE:-1k:32}
 size=${pcase%%:*}
@@ -224,78 +227,147 @@ ship() {
 	echo "BENCH-PROFILE-END $1 $n $sum"
 }
 
-start_s=$(date +%s)
-for s in ${PROFILE_SERVERS:-script epoll}; do
-	port=$(port_of "$s")
-	log=$tmp/$s.log
-	case $s in
+# rotate K WORDS...: the words, starting at the K-th (from 0), round
+rotate() {
+	k=$1
+	shift
+	n=$#
+	i=0
+	out=
+	while [ $i -lt $n ]; do
+		j=$(( (i + k) % n + 1 ))
+		eval "out=\"\$out \${$j}\""
+		i=$((i + 1))
+	done
+	echo "$out"
+}
+
+# start IMPL: on CPU 1, in the background; waits until it answers
+start() {
+	port=$(port_of "$1")
+	case $1 in
 	script)
 		taskset 2 "$bin/httpd" -a 127.0.0.1 -p "$port" -w 1 "$root" \
-			>"$log" 2>&1 &
+			>"$tmp/$1.log" 2>&1 &
 		;;
 	epoll)
 		taskset 2 "$bin/epoll_httpd" -a 127.0.0.1 -p "$port" -w 1 \
-			"$root" >"$log" 2>&1 &
+			"$root" >"$tmp/$1.log" 2>&1 &
 		;;
 	*)
-		error "unknown server $s"
-		continue
+		error "unknown server $1"
+		return 1
 		;;
 	esac
-	pid=$!
+	eval "pid_$1=$!"
 	if ! "$bin/http_client" -p "$port" -n 1 -W 20000 /1k.bin >/dev/null; then
-		error "$s does not answer on port $port: $(tr '\n' ' ' <"$log")"
-		kill "$pid" 2>/dev/null
-		continue
+		error "$1 does not answer on port $port: $(tr '\n' ' ' <"$tmp/$1.log")"
+		kill "$!" 2>/dev/null
+		return 1
 	fi
-	progress "$s: warm-up ${warm}s, reference ${ref}s," \
-		"perf ${dur}s ($(( $(date +%s) - start_s ))s)"
-	wrk_run "$s" "$warm" $tmp/warm.out
-	snap $tmp/snap.0
-	wrk_run "$s" "$ref" $tmp/$s.ref.out
-	snap $tmp/snap.1
-	ref_rps=$(rps_of $tmp/$s.ref.out)
-	counters "$s" $tmp/snap.0 $tmp/snap.1 "$(reqs_of $tmp/$s.ref.out)"
+}
 
-	wrk_run "$s" $((dur + 2)) $tmp/$s.perf.out &
+# measure IMPL ROUND: the reference run, then the sampled one
+measure() {
+	s=$1
+	n=$s.$2
+	progress "$n: reference ${ref}s, perf ${dur}s" \
+		"($(( $(date +%s) - start_s ))s)"
+	snap $tmp/snap.0
+	wrk_run "$s" "$ref" $tmp/$n.ref.out
+	snap $tmp/snap.1
+	ref_rps=$(rps_of $tmp/$n.ref.out)
+	counters "$s.$2" $tmp/snap.0 $tmp/snap.1 "$(reqs_of $tmp/$n.ref.out)"
+
+	wrk_run "$s" $((dur + 2)) $tmp/$n.perf.out &
 	wpid=$!
 	sleep 1
 	snap $tmp/snap.2
 	$perf record -q -N -B -e cpu-clock -c "$period" -a -g \
-		-o $tmp/$s.data -- sleep "$dur" >$tmp/$s.record.log 2>&1 ||
-		error "$s: perf record: $(tr '\n' ' ' <$tmp/$s.record.log)"
+		-o $tmp/$n.data -- sleep "$dur" >$tmp/$n.record.log 2>&1 ||
+		error "$n: perf record: $(tr '\n' ' ' <$tmp/$n.record.log)"
 	snap $tmp/snap.3
 	wait $wpid
-	perf_rps=$(rps_of $tmp/$s.perf.out)
-	perf_reqs=$(reqs_of $tmp/$s.perf.out)
+	perf_rps=$(rps_of $tmp/$n.perf.out)
+	perf_reqs=$(reqs_of $tmp/$n.perf.out)
 	errs=$(awk '/Socket errors:/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 }
 		/Non-2xx/ { e += $NF } END { print e + 0 }' \
-		$tmp/$s.ref.out $tmp/$s.perf.out)
+		$tmp/$n.ref.out $tmp/$n.perf.out)
 	[ -n "$ref_rps" ] && [ -n "$perf_rps" ] && [ "$errs" -eq 0 ] ||
-		error "$s: wrk: ref '$ref_rps' perf '$perf_rps' req/s, $errs errors:" \
-			"$(tr '\n' ' ' <$tmp/$s.perf.out)"
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	counters=$(sed -n 's/^total: //p' "$log" | tr '\n' ' ')
-	echo "BENCH-INFO profile: $s: reference $ref_rps req/s, under perf" \
-		"$perf_rps req/s; $counters" >&2
+		error "$n: wrk: ref '$ref_rps' perf '$perf_rps' req/s, $errs errors:" \
+			"$(tr '\n' ' ' <$tmp/$n.perf.out)"
+	echo "BENCH-INFO profile: $n: reference $ref_rps req/s, under perf" \
+		"$perf_rps req/s" >&2
 	row "$s" req_per_s "${ref_rps:-0}"
 	row "$s" req_per_s_perf "${perf_rps:-0}"
-	counters "$s-perf" $tmp/snap.2 $tmp/snap.3 \
+	counters "$s-perf.$2" $tmp/snap.2 $tmp/snap.3 \
 		"$(awk -v r="${perf_rps:-0}" -v d="$dur" 'BEGIN { printf "%d", r * d }')"
-	printf 'BENCH-PROFILE-META {"impl":"%s","case":"%s","duration_s":%s,"period_ns":%s,"wrk_seconds":%s,"ref_rps":%s,"perf_rps":%s,"perf_reqs":%s,"counters":"%s"}\n' \
-		"$s" "$(case_name)" "$dur" "$period" $((dur + 2)) \
-		"${ref_rps:-0}" "${perf_rps:-0}" "${perf_reqs:-0}" "$counters"
+	printf 'BENCH-PROFILE-META {"name":"%s","impl":"%s","round":%d,"case":"%s","duration_s":%s,"period_ns":%s,"wrk_seconds":%s,"ref_rps":%s,"perf_rps":%s,"perf_reqs":%s}\n' \
+		"$n" "$s" "$2" "$(case_name)" "$dur" "$period" $((dur + 2)) \
+		"${ref_rps:-0}" "${perf_rps:-0}" "${perf_reqs:-0}"
+}
 
-	progress "$s: perf script ($(( $(date +%s) - start_s ))s)"
-	$perf script -i $tmp/$s.data -F comm,tid,cpu,ip,sym,symoff,dso \
-		2>$tmp/$s.script.err | fold >$tmp/$s.folded
-	[ -s $tmp/$s.folded ] ||
-		error "$s: perf script: $(head -5 $tmp/$s.script.err | tr '\n' ' ')"
-	progress "$s: $(wc -l <$tmp/$s.folded) stacks" \
-		"($(( $(date +%s) - start_s ))s)"
-	ship "$s" $tmp/$s.folded
-	rm -f $tmp/$s.data
+# Both servers up at once, on CPU 1 (the one not measured waits in
+# epoll_wait), measured in turns, in an order rotated by one each round
+start_s=$(date +%s)
+up=
+for s in ${PROFILE_SERVERS:-script epoll}; do
+	start "$s" || continue
+	up="$up $s"
+	progress "$s: warm-up ${warm}s"
+	wrk_run "$s" "$warm" $tmp/warm.out
+done
+[ -n "$up" ] || exit 1
+r=1
+while [ "$r" -le "$rounds" ]; do
+	for s in $(rotate $((r - 1)) $up); do
+		measure "$s" "$r"
+	done
+	r=$((r + 1))
+done
+for s in $up; do
+	p=
+	eval "p=\$pid_$s"
+	kill -TERM "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	counters=$(sed -n 's/^total: //p' "$tmp/$s.log" | tr '\n' ' ')
+	echo "BENCH-INFO profile: $s: $counters" >&2
+	printf 'BENCH-PROFILE-SERVER {"impl":"%s","counters":"%s"}\n' \
+		"$s" "$counters"
+done
+
+# perf script last, two at a time (one per CPU): it takes a minute or
+# two a run under TCG, and no server runs now
+script_one() {
+	$perf script -i "$tmp/$1.data" -F comm,tid,cpu,ip,sym,symoff,dso \
+		2>"$tmp/$1.script.err" | fold >"$tmp/$1.folded"
+	rm -f "$tmp/$1.data"
+}
+names=
+for f in $tmp/*.data; do
+	[ -e "$f" ] || continue
+	n=${f##*/}
+	names="$names ${n%.data}"
+done
+set -- $names
+while [ $# -gt 0 ]; do
+	progress "perf script $1 ${2:-} ($(( $(date +%s) - start_s ))s)"
+	script_one "$1" &
+	j1=$!
+	j2=
+	if [ $# -gt 1 ]; then
+		script_one "$2" &
+		j2=$!
+	fi
+	wait $j1
+	[ -z "$j2" ] || wait $j2
+	shift
+	[ $# -eq 0 ] || shift
+done
+for n in $names; do
+	[ -s "$tmp/$n.folded" ] ||
+		error "$n: perf script: $(head -5 "$tmp/$n.script.err" | tr '\n' ' ')"
+	ship "$n" "$tmp/$n.folded"
 done
 progress "done after $(( $(date +%s) - start_s ))s"
 exit $rc
