@@ -12,14 +12,14 @@
 # bench/results.md: bench/profile.md, bench/profile-script.folded,
 # bench/profile-epoll.folded and bench/profile-{script,epoll}.svg.
 #
-#   make bench-profile          the boot and the report (about 4 minutes)
+#   make bench-profile          the boot and the report (about 5 minutes)
 #   make bench-profile-report   the report again from the last boot's log
 #
 # The boot holds the kernel build lock ($(LOCK)): no kernel build of
 # another checkout competes with the guest for the host's CPUs meanwhile
 # (the samples stand for the guest's time only when its CPUs run).
 #
-# PROFILE_ENV="PROFILE_DURATION=8 PROFILE_PERIOD_NS=500000 ..." passes
+# PROFILE_ENV="PROFILE_ROUNDS=3 PROFILE_SERVERS=script,epoll,epoll-spin" passes
 # settings of profile.sh to the guest (as kernel parameters).
 PROFILE_OUT	:= $(BUILD)/bench-profile
 PROFILE_INITRD	:= $(PROFILE_OUT)/initramfs.cpio.gz

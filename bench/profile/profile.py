@@ -48,7 +48,8 @@ import zlib
 UACCESS = (r"^(__get_user_(nocheck_)?\d|__put_user_(nocheck_)?\d|"
            r"_?copy_(from|to)_user|copy_user_\w+|rep_movs_alternative|"
            r"rep_stos_alternative|_?_?clear_user|strncpy_from_user|"
-           r"__get_user_handle_exception|__put_user_handle_exception)$")
+           r"__get_user_handle_exception|__put_user_handle_exception|"
+           r"script_copy_in|script_copy_out)( \[i\])?$")
 INTERP_INLINE = r"^(script_run|script_call|script_return|script_div\d+|" \
                 r"script_mod\d+|script_insn_start|script_start|" \
                 r"script_state_valid|script_park)( \[i\])?$"
@@ -208,7 +209,8 @@ CAVEATS = """## Reading it
   response must wake it.
 """
 
-SERVER_COMM = {"script": "httpd", "epoll": "epoll_httpd"}
+SERVER_COMM = {"script": "httpd", "epoll": "epoll_httpd",
+               "epoll-spin": "epoll_httpd"}
 SERVER_CPU = "cpu1"
 CLIENT_CPU = "cpu0"
 

@@ -37,6 +37,12 @@
 # Rows: "profile" "1KiB c=32 w=1" IMPL, req_per_s for each reference run
 # and req_per_s_perf for each sampled one.
 #
+# A control: "epoll-spin" in PROFILE_SERVERS is the epoll server with
+# PROFILE_SPIN_US (50) microseconds of busy work in user space per request
+# (epoll_httpd -S), as slow as the script(2) server with the epoll
+# server's kernel work: whether the kernel's share of a request grows when
+# the client waits more.
+#
 # Environment: PROFILE_SERVERS, PROFILE_ROUNDS, PROFILE_DURATION,
 # PROFILE_PERIOD_NS, PROFILE_WARMUP, PROFILE_REF, PROFILE_KEEPOFF,
 # PROFILE_CASE ("1k:32").
@@ -50,6 +56,7 @@ period=${PROFILE_PERIOD_NS:-1000000}
 warm=${PROFILE_WARMUP:-1}
 ref=${PROFILE_REF:-3}
 rounds=${PROFILE_ROUNDS:-2}
+spin_us=${PROFILE_SPIN_US:-50}
 keepoff=${PROFILE_KEEPOFF:-^script_run\$}
 pcase=${PROFILE_CASE:-1k:32}
 size=${pcase%%:*}
@@ -82,6 +89,7 @@ port_of() {
 	case $1 in
 	script) echo 8081 ;;
 	epoll) echo 8082 ;;
+	epoll-spin) echo 8086 ;;
 	esac
 }
 
@@ -254,6 +262,10 @@ start() {
 		taskset 2 "$bin/epoll_httpd" -a 127.0.0.1 -p "$port" -w 1 \
 			"$root" >"$tmp/$1.log" 2>&1 &
 		;;
+	epoll-spin)
+		taskset 2 "$bin/epoll_httpd" -a 127.0.0.1 -p "$port" -w 1 \
+			-S "$spin_us" "$root" >"$tmp/$1.log" 2>&1 &
+		;;
 	*)
 		error "unknown server $1"
 		return 1
@@ -311,7 +323,9 @@ measure() {
 # epoll_wait), measured in turns, in an order rotated by one each round
 start_s=$(date +%s)
 up=
-for s in ${PROFILE_SERVERS:-script epoll}; do
+# PROFILE_SERVERS: blanks or commas between names (a kernel parameter
+# holds no blank)
+for s in $(echo "${PROFILE_SERVERS:-script epoll}" | tr , ' '); do
 	start "$s" || continue
 	up="$up $s"
 	progress "$s: warm-up ${warm}s"

@@ -6,7 +6,7 @@
  * so that the two differ in where the loop runs and in nothing else:
  *
  *   epoll_httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS]
- *               [-c MAX_CONNS] [-N] [-q] DOCROOT
+ *               [-c MAX_CONNS] [-N] [-S USEC] [-q] DOCROOT
  *
  *  - N worker threads (one per online CPU by default), each with its own
  *    epoll set over the one shared, non-blocking listening socket, added
@@ -30,6 +30,9 @@
  *    timeout): epoll_wait() sleeps until the earliest.
  *  - -N sets TCP_NODELAY on the connections (the script(2) server does
  *    not: off by default, like it).
+ *  - -S USEC burns USEC microseconds in user space per request: a control
+ *    for make bench-profile, a server as slow as another with the same
+ *    kernel work.
  *
  * System calls per request at steady state: read, openat2, fstat, then
  * for a small file read, close, sendto, and for a larger one sendto,
@@ -119,6 +122,9 @@ struct worker {
 static struct http_opts opt = {
 	.addr = "0.0.0.0", .port = 8080, .timeout_ms = 10000, .max_conns = 512,
 };
+
+/* -S: microseconds of busy work in user space per request (a control) */
+static long spin_us;
 
 static int listen_fd = -1, stop_fd = -1, root_fd = -1;
 static pthread_t main_thread;
@@ -305,12 +311,30 @@ static void respond_error(struct conn *c, int status, struct http_req *r)
 		c->flags |= CF_KEEPALIVE;
 }
 
+/*
+ * -S: burn @us microseconds in user space, so that the server is as slow
+ * as another one with the same kernel work (make bench-profile's control:
+ * does the kernel's share of a request grow when its client waits more?).
+ */
+static void spin(long us)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000L +
+	       (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+}
+
 static void process_request(struct worker *w, struct conn *c)
 {
 	struct http_req r = { };
 	int status;
 
 	w->requests++;
+	if (spin_us)
+		spin(spin_us);
 	c->flags &= ~CF_KEEPALIVE;
 	status = http_parse(c->in, c->req_len, &r);
 	if (!status)
@@ -684,7 +708,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS] [-c MAX_CONNS]\n"
-		"                   [-N] [-q] DOCROOT\n"
+		"                   [-N] [-S USEC] [-q] DOCROOT\n"
 		"Serve the files beneath DOCROOT over HTTP/1.1 with an epoll loop per\n"
 		"worker thread (the baseline of the script(2) server).\n"
 		"  -a ADDR        IPv4 or IPv6 address to listen on (default 0.0.0.0)\n"
@@ -693,6 +717,7 @@ static void usage(FILE *f)
 		"  -t TIMEOUT_MS  request, idle, send and linger timeout (default 10000)\n"
 		"  -c MAX_CONNS   connections per worker (default 512)\n"
 		"  -N             TCP_NODELAY on the connections\n"
+		"  -S USEC        busy work in user space per request (a control)\n"
 		"  -q             do not print the counters at exit\n");
 }
 
@@ -706,7 +731,7 @@ int main(int argc, char **argv)
 	long i;
 
 	opt.workers = get_nprocs();
-	while ((o = getopt(argc, argv, "a:p:w:t:c:Nqh")) != -1) {
+	while ((o = getopt(argc, argv, "a:p:w:t:c:NS:qh")) != -1) {
 		switch (o) {
 		case 'a':
 			opt.addr = optarg;
@@ -725,6 +750,13 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			opt.nodelay = true;
+			break;
+		case 'S':
+			spin_us = http_parse_num(optarg, 0, 1000000);
+			if (spin_us < 0) {
+				fprintf(stderr, PROG ": -S %s: out of range\n", optarg);
+				return 2;
+			}
 			break;
 		case 'q':
 			opt.quiet = true;
