@@ -272,6 +272,10 @@ def read_log(path):
             elif line.startswith("BENCH-INFO profile") or \
                     line.startswith("BENCH-ERROR"):
                 infos.append(line)
+            elif "Marking clocksource" in line and "unstable" in line:
+                # the kernel moved to another clocksource (the HPET): its
+                # reads are emulated MMIO, every timestamp slow
+                metas.setdefault("_meta", {})["clock"] = line.strip()
             elif line.startswith("BENCH-HOST "):
                 metas.setdefault("_host", {}).update(
                     json.loads(line.split(" ", 1)[1]))
@@ -560,6 +564,12 @@ def report(results, rounds, inl, metas, infos, outdir, notes):
              "requests (wrk's req/s under perf x the sampled seconds).\n")
     if meta.get("code"):
         R.append(f"- code: the last commit to the kernel's files, {meta['code']}")
+    if meta.get("clock"):
+        R.append(f"- **the clocksource changed during the boot**: "
+                 f"`{meta['clock']}`; the runs after it read the clock "
+                 f"through the HPET (an emulated device), which makes "
+                 f"every timestamp slow: do not compare them with a boot on "
+                 f"the TSC")
     if meta.get("uname"):
         R.append(f"- guest: {meta.get('uname', '?')}, {meta.get('nproc', '?')} CPUs")
     if host:

@@ -315,16 +315,36 @@ static void respond_error(struct conn *c, int status, struct http_req *r)
  * -S: burn @us microseconds in user space, so that the server is as slow
  * as another one with the same kernel work (make bench-profile's control:
  * does the kernel's share of a request grow when its client waits more?).
+ * A plain loop, calibrated once: a clock read can be a system call (when
+ * the clocksource has no vDSO), which would not be user-space work.
  */
-static void spin(long us)
+static unsigned long spin_per_us;
+
+static void spin_loop(unsigned long n)
 {
+	while (n--)
+		__asm__ __volatile__("" ::: "memory");
+}
+
+static void spin_calibrate(void)
+{
+	const unsigned long n = 1UL << 22;
 	struct timespec t0, t;
+	long us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	while ((t.tv_sec - t0.tv_sec) * 1000000L +
-	       (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+	spin_loop(n);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	us = (t.tv_sec - t0.tv_sec) * 1000000L +
+	     (t.tv_nsec - t0.tv_nsec) / 1000;
+	spin_per_us = us > 0 ? n / us : n;
+	if (!spin_per_us)
+		spin_per_us = 1;
+}
+
+static void spin(long us)
+{
+	spin_loop(us * spin_per_us);
 }
 
 static void process_request(struct worker *w, struct conn *c)
@@ -780,6 +800,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opt.root = argv[optind];
+	if (spin_us)
+		spin_calibrate();
 	if (opt.workers < 1)
 		opt.workers = 1;
 
