@@ -21,7 +21,11 @@ qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp 2
       -initrd "$initrd" -netdev user,id=net0 -device e1000,netdev=net0)
 # No "quiet": a kernel warning must reach the console, where
 # bench/report.py looks for splats.
-append="console=ttyS0 panic=-1 oops=panic scriptmode=bench ${BENCH_APPEND:-}"
+# tsc=reliable: under TCG on a busy host the clocksource watchdog may find
+# the TSC unstable and switch to the HPET, whose every read exits to QEMU:
+# the rest of the boot then runs about 2x slower, a mode that took every
+# server's requests/s up and down by 2x between runs of one boot.
+append="console=ttyS0 panic=-1 oops=panic tsc=reliable scriptmode=bench ${BENCH_APPEND:-}"
 
 mkdir -p "$(dirname "$log")"
 echo "  BENCH   QEMU TCG, timeout ${timeout}s (console: $log)"
