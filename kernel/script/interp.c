@@ -537,8 +537,7 @@ static int script_start(const struct script_prog *prog,
 		 * of the rest a "rep stos", which costs a startup natively and
 		 * a translation block per word under QEMU's TCG.
 		 */
-		BUILD_BUG_ON(SCRIPT_REG_1 != 1 || SCRIPT_REG_6 != 6 ||
-			     SCRIPT_REG_10 != __MAX_SCRIPT_REG - 1);
+		BUILD_BUG_ON(ARRAY_SIZE(st->regs) != 11);
 		st->status = SCRIPT_STATE_NONE;
 		st->pc = 0;
 		st->depth = 0;
