@@ -34,20 +34,6 @@
 #include "script.h"
 
 /*
- * Before each chunk of a search or a compare after the first: 0 to go on,
- * -EINTR when a signal is pending (the op has not taken effect and runs
- * again when the run continues), -ETIME when the step budget is used up.
- */
-static int script_scan_next(struct script_run_ctx *ctx)
-{
-	if (signal_pending(current))
-		return -EINTR;
-	if (!script_charge(ctx))
-		return -ETIME;
-	return 0;
-}
-
-/*
  * memmove(r1, r2, r3), and memcpy, which is the same op: the bytes copied,
  * or -EFAULT when none were.  Like read(2), a copy that a fault, a signal
  * or the step budget stops part way returns the bytes it copied; each

@@ -35,12 +35,13 @@
 static int script_text_charge(struct script_run_ctx *ctx, size_t *work,
 			      size_t n)
 {
+	int err;
+
 	*work += n;
 	while (*work > SCRIPT_COPY_CHUNK) {
-		if (signal_pending(current))
-			return -EINTR;
-		if (!script_charge(ctx))
-			return -ETIME;
+		err = script_scan_next(ctx);
+		if (err)
+			return err;
 		*work -= SCRIPT_COPY_CHUNK;
 		script_resched();
 	}

@@ -12,6 +12,7 @@
 #include <linux/nospec.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seccomp.h>
 #include <linux/types.h>
 #include <linux/uaccess.h>
@@ -205,6 +206,26 @@ static inline bool script_charge(struct script_run_ctx *ctx)
 		return false;
 	ctx->steps++;
 	return true;
+}
+
+/**
+ * script_scan_next() - before a unit of a memory or text op's work
+ * @ctx: the run
+ *
+ * Before each chunk of a search, a compare or a parse after the first,
+ * and each chunk of work an op counts beyond it.
+ *
+ * Return: 0 to go on, -EINTR when a signal is pending (the op has not
+ * taken effect and runs again when the run continues), -ETIME when the
+ * step budget is used up.
+ */
+static inline int script_scan_next(struct script_run_ctx *ctx)
+{
+	if (signal_pending(current))
+		return -EINTR;
+	if (!script_charge(ctx))
+		return -ETIME;
+	return 0;
 }
 
 /* script_op.nr of an op that stands for no system call */
