@@ -12,7 +12,6 @@
  * SCRIPT_PROBE does not mark it supported.
  */
 
-#include <linux/nospec.h>
 #include <linux/unistd.h>
 
 #include "script.h"
@@ -140,10 +139,10 @@ const struct script_op script_ops[__SCRIPT_OP_MAX] = {
  */
 const struct script_op *script_op_get(u32 id)
 {
-	BUILD_BUG_ON(ARRAY_SIZE(script_ops) != __SCRIPT_OP_MAX);
+	const struct script_op *op;
 
 	if (id >= ARRAY_SIZE(script_ops))
 		return NULL;
-	id = array_index_nospec(id, ARRAY_SIZE(script_ops));
-	return script_ops[id].fn ? &script_ops[id] : NULL;
+	op = script_op_row(id);
+	return op->fn ? op : NULL;
 }
