@@ -151,6 +151,16 @@ enum script_cmd {
 #define SCRIPT_LOG_ERROR	1	/* the reason a program was rejected */
 #define SCRIPT_LOG_VERBOSE	2	/* and a summary of accepted programs */
 
+/*
+ * Values of script_attr.flags.
+ *
+ * SCRIPT_F_INTERP: run the program with the interpreter, never with the
+ * compiler, whatever kernel.script_jit says: for SCRIPT_LOAD, the program
+ * the descriptor holds; for SCRIPT_RUN, the one run.  Both engines give
+ * the same results; the flag lets one boot compare them.
+ */
+#define SCRIPT_F_INTERP		(1ULL << 0)
+
 /**
  * struct script_attr - the second argument of script(2)
  *
@@ -161,7 +171,7 @@ enum script_cmd {
  * -EINVAL, one larger than a page -E2BIG.  Input fields a command does not
  * use must be zero.
  *
- * @flags: none are defined yet: must be 0.
+ * @flags: LOAD, RUN: SCRIPT_F_*; must be 0 for the other commands.
  * @insns: VERIFY, LOAD, RUN: user address of @insn_cnt instructions.
  * @insn_cnt: number of instructions, 1 to %SCRIPT_MAXINSNS; an LD_IMM64
  *	counts as two.
@@ -551,6 +561,15 @@ struct script_split_header {
 	struct script_span	start[3];
 };
 
+/*
+ * script_probe.flags
+ *
+ * SCRIPT_PROBE_JIT: this kernel compiles programs to native code
+ * (CONFIG_SCRIPT_JIT) and kernel.script_jit is not 0: SCRIPT_LOAD
+ * compiles the programs it loads, unless SCRIPT_F_INTERP asks otherwise.
+ */
+#define SCRIPT_PROBE_JIT		(1U << 0)
+
 /* script_probe_op.flags */
 #define SCRIPT_PROBE_OP_SUPPORTED	(1U << 0)	/* this kernel has the op */
 
@@ -583,14 +602,14 @@ struct script_probe_op {
  *	room in the buffer.
  * @classes: out: bit (1 << class) set for each instruction class
  *	(SCRIPT_LD to SCRIPT_ALU64) that the verifier accepts.
- * @__pad: zero.
+ * @flags: out: SCRIPT_PROBE_*.
  * @ops: one entry per op id from 0.
  */
 struct script_probe {
 	__u32			ops_max;
 	__u32			ops_len;
 	__u32			classes;
-	__u32			__pad;
+	__u32			flags;
 	struct script_probe_op	ops[];
 };
 
