@@ -64,39 +64,12 @@ void script_work(void)
 	}
 }
 
-/*
- * Thread flags that make a yield point more than a test: a signal to stop
- * for, a reschedule, deferred work (SCRIPT_WORK).
- */
-#define SCRIPT_YIELD_FLAGS	(_TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL | \
-				 _TIF_NEED_RESCHED | SCRIPT_WORK)
-/*
- * Yield points between two that report the quiescent states RCU and Tasks
- * RCU wait for (script_resched()): a quiet yield point is one test of the
- * thread's flags and a count, and 64 of them take microseconds.
- */
-#define SCRIPT_QUIET_YIELDS	64
-
 /* A yield point's slow path: a full one, then whether a signal stops the run. */
-static noinline bool script_yield_slow(struct script_run_ctx *ctx)
+noinline bool script_yield_slow(struct script_run_ctx *ctx)
 {
 	ctx->quiet = SCRIPT_QUIET_YIELDS;
 	script_resched();
 	return signal_pending(current);
-}
-
-/*
- * A yield point (a backward jump, a call, an op): let others run, report
- * an RCU-Tasks quiescent state as a userspace loop would, do the deferred
- * work, and tell whether a signal stops the run here.  With no flag set
- * it is one test and a count: the rest is script_yield_slow()'s, at once
- * for a flag and every SCRIPT_QUIET_YIELDS yield points otherwise.
- */
-static __always_inline bool script_yield(struct script_run_ctx *ctx)
-{
-	if (likely(!(read_thread_flags() & SCRIPT_YIELD_FLAGS) && --ctx->quiet))
-		return false;
-	return script_yield_slow(ctx);
 }
 
 /**
@@ -257,8 +230,8 @@ efault:
  * callee's frame is the SCRIPT_FRAME_SIZE bytes below its r10, which is
  * SCRIPT_FRAME_SIZE below the caller's: both must lie within the stack.
  */
-static int script_call(struct script_state *st,
-		       const struct script_run_ctx *ctx, u32 pc)
+int script_call(struct script_state *st, const struct script_run_ctx *ctx,
+		u32 pc)
 {
 	u64 *regs = st->regs;
 	struct script_frame *f;
@@ -274,7 +247,7 @@ static int script_call(struct script_state *st,
 }
 
 /* EXIT from a subprogram: restore the caller, return where it resumes. */
-static u32 script_return(struct script_state *st)
+u32 script_return(struct script_state *st)
 {
 	struct script_frame *f = &st->frames[--st->depth];
 
@@ -408,7 +381,7 @@ static __always_inline s64 script_sys_fn(const struct script_op *op,
  * caller's seccomp filters, as that call would; an op on memory alone is
  * a call with r1 to r5 in place.  Ops that copy charge ctx->steps.
  */
-static int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
+int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id)
 {
 	const struct script_op *op = script_op_row(id);
 	/* Each op call: filled below rather than zeroed and copied into. */
@@ -595,49 +568,25 @@ static int script_park(struct script_run_ctx *ctx, struct script_state *st)
 }
 
 /**
- * script_run() - run a verified program
+ * script_interp() - run a program in the interpreter
  * @prog: the program
- * @ctx: its arguments, stack and budget; the outcome on return
+ * @ctx: the run
+ * @st: its registers and frames
+ * @pcp: in: where to start; out: where the run stopped
+ * @stepsp: in and out: the steps so far
  *
- * Runs @prog from its first instruction, or from the run parked in
- * ctx->ustate, until the main program's EXIT, a fault, a signal or the
- * step budget.
- *
- * Return: 0 at EXIT with r0 in ctx->retval; -ERESTARTSYS when a signal
- * parked the run; -EINTR, -EFAULT, -ETIME, -ENOSPC or -EINVAL when it
- * stopped, with ctx->pc at the instruction that did not take effect.
+ * Return: 0 at the main program's EXIT with r0 in ctx->retval;
+ * SCRIPT_PARKED when a signal stops the run at *@pcp, before that
+ * instruction took effect; -EFAULT, -ETIME, -ENOSPC or -EINVAL when it
+ * stops there.
  */
-int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
+int script_interp(const struct script_prog *prog, struct script_run_ctx *ctx,
+		  struct script_state *st, u32 *pcp, u64 *stepsp)
 {
+	u64 limit = ctx->limit, steps = *stepsp, imm, *regs = st->regs;
 	const struct script_insn *insn;
-	/* Not zeroed whole on each run: script_start() sets what it needs. */
-	struct script_state st __uninitialized;
-	u64 limit, steps, imm, *regs = st.regs;
-	bool parked;
-	u32 pc;
+	u32 pc = *pcp;
 	int err;
-
-	/* The outcome, whatever the caller left there. */
-	ctx->retval = 0;
-	ctx->exit_thread = false;
-	ctx->audited = false;
-	err = script_start(prog, ctx, &st);
-	if (err < 0) {
-		ctx->pc = 0;
-		ctx->steps = 0;
-		return err;
-	}
-	parked = err;
-	pc = st.pc;
-	steps = st.steps;
-	/* No budget is one no run can reach. */
-	limit = ctx->max_steps ?: U64_MAX;
-	ctx->limit = limit;
-	/* Decided once per run: see script_syscall_denied(). */
-	ctx->compat = in_compat_syscall();
-	ctx->quiet = SCRIPT_QUIET_YIELDS;
-	ctx->scratch = NULL;
-	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
 	for (;;) {
 		if (IS_ENABLED(CONFIG_DEBUG_SCRIPT) &&
@@ -1135,7 +1084,7 @@ back_edge:
 			if (insn->src_reg == SCRIPT_PSEUDO_CALL) {
 				if (script_yield(ctx))
 					goto park_here;
-				err = script_call(&st, ctx, pc);
+				err = script_call(st, ctx, pc);
 				if (err)
 					goto stop_here;
 				pc += IMM;
@@ -1151,12 +1100,12 @@ back_edge:
 			break;
 
 		case SCRIPT_JMP | SCRIPT_EXIT:
-			if (!st.depth) {
+			if (!st->depth) {
 				ctx->retval = regs[SCRIPT_REG_0];
 				err = 0;
 				goto out;
 			}
-			pc = script_return(&st);
+			pc = script_return(st);
 			continue;
 
 		default:
@@ -1177,12 +1126,71 @@ stop_here:
 park_here:
 	steps--;
 park:
-	st.pc = pc;
-	st.steps = steps;
-	err = script_park(ctx, &st);
-	if (err == -ERESTARTSYS)
-		parked = false;	/* the area holds the new state */
+	err = SCRIPT_PARKED;
 out:
+	*pcp = pc;
+	*stepsp = steps;
+	return err;
+}
+
+/**
+ * script_run() - run a verified program
+ * @prog: the program
+ * @ctx: its arguments, stack and budget; the outcome on return
+ *
+ * Runs @prog from its first instruction, or from the run parked in
+ * ctx->ustate, until the main program's EXIT, a fault, a signal or the
+ * step budget: in its compiled code when it has some, from an entry point
+ * of that code, and in the interpreter otherwise or from where the
+ * compiled code hands over.  Both engines give the same results.
+ *
+ * Return: 0 at EXIT with r0 in ctx->retval; -ERESTARTSYS when a signal
+ * parked the run; -EINTR, -EFAULT, -ETIME, -ENOSPC or -EINVAL when it
+ * stopped, with ctx->pc at the instruction that did not take effect.
+ */
+int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
+{
+	/* Not zeroed whole on each run: script_start() sets what it needs. */
+	struct script_state st __uninitialized;
+	bool parked;
+	u64 steps;
+	u32 pc;
+	int err;
+
+	/* The outcome, whatever the caller left there. */
+	ctx->retval = 0;
+	ctx->exit_thread = false;
+	ctx->audited = false;
+	err = script_start(prog, ctx, &st);
+	if (err < 0) {
+		ctx->pc = 0;
+		ctx->steps = 0;
+		return err;
+	}
+	parked = err;
+	pc = st.pc;
+	steps = st.steps;
+	/* No budget is one no run can reach. */
+	ctx->limit = ctx->max_steps ?: U64_MAX;
+	/* Decided once per run: see script_syscall_denied(). */
+	ctx->compat = in_compat_syscall();
+	ctx->quiet = SCRIPT_QUIET_YIELDS;
+	ctx->scratch = NULL;
+	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
+
+	err = SCRIPT_INTERP;
+	if (prog->jit)
+		err = script_jit_exec(prog, ctx, &st, &pc, &steps);
+	if (err == SCRIPT_INTERP)
+		err = script_interp(prog, ctx, &st, &pc, &steps);
+	if (err == SCRIPT_PARKED) {
+		st.pc = pc;
+		st.steps = steps;
+		err = script_park(ctx, &st);
+		if (err == -ERESTARTSYS)
+			parked = false;	/* the area holds the new state */
+	}
+
 	/* A run continued from the state area has ended: free the area. */
 	if (parked && put_user(SCRIPT_STATE_NONE, &ctx->ustate->status))
 		err = -EFAULT;
@@ -1190,6 +1198,6 @@ out:
 	ctx->scratch = NULL;
 	ctx->pc = pc;
 	ctx->steps = steps;
-	trace_script_run_stop(err, pc, steps, regs[SCRIPT_REG_0]);
+	trace_script_run_stop(err, pc, steps, st.regs[SCRIPT_REG_0]);
 	return err;
 }

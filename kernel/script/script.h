@@ -39,11 +39,15 @@ struct script_log {
 __printf(3, 4)
 void script_log(struct script_log *log, u32 level, const char *fmt, ...);
 
+struct script_jit;
+
 #define SCRIPT_TAG_SIZE		8
 
 /**
  * struct script_prog - a verified program
  * @runs: SCRIPT_RUN_FD calls that ran it
+ * @jit: its compiled code, or NULL: the interpreter runs it
+ * @jit_err: why compiling it failed, for fdinfo; 0 if it did not
  * @tag: the first bytes of the SHA-256 of @insns, as eBPF's program tag
  * @len: number of instructions
  * @insns: the instructions, as the caller gave them
@@ -53,6 +57,8 @@ void script_log(struct script_log *log, u32 level, const char *fmt, ...);
  */
 struct script_prog {
 	atomic64_t runs;
+	struct script_jit *jit;
+	int jit_err;
 	u8 tag[SCRIPT_TAG_SIZE];
 	u32 len;
 	struct script_insn insns[] __counted_by(len);
@@ -102,6 +108,60 @@ struct script_run_ctx {
 
 int script_run(const struct script_prog *prog, struct script_run_ctx *ctx);
 
+/*
+ * What an engine returns besides 0 (EXIT) and a negative errno (a stop):
+ * a signal parks the run, or the interpreter must go on (script_jit_exec()).
+ */
+#define SCRIPT_PARKED		1
+#define SCRIPT_INTERP		2
+
+int script_interp(const struct script_prog *prog, struct script_run_ctx *ctx,
+		  struct script_state *st, u32 *pcp, u64 *stepsp);
+int script_call(struct script_state *st, const struct script_run_ctx *ctx,
+		u32 pc);
+u32 script_return(struct script_state *st);
+int script_call_op(u64 *regs, struct script_run_ctx *ctx, u32 id);
+
+/* kernel.script_jit: 0 never compile, 1 compile loaded programs, 2 always */
+extern int sysctl_script_jit;
+extern unsigned long sysctl_script_jit_limit;
+
+#ifdef CONFIG_SCRIPT_JIT
+int script_jit_compile(struct script_prog *prog, bool blind);
+void script_jit_free(struct script_prog *prog);
+int script_jit_exec(const struct script_prog *prog, struct script_run_ctx *ctx,
+		    struct script_state *st, u32 *pcp, u64 *stepsp);
+u32 script_jit_size(const struct script_prog *prog);
+bool script_jit_blinded(const struct script_prog *prog);
+#else
+static inline int script_jit_compile(struct script_prog *prog, bool blind)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void script_jit_free(struct script_prog *prog)
+{
+}
+
+static inline int script_jit_exec(const struct script_prog *prog,
+				  struct script_run_ctx *ctx,
+				  struct script_state *st, u32 *pcp,
+				  u64 *stepsp)
+{
+	return SCRIPT_INTERP;
+}
+
+static inline u32 script_jit_size(const struct script_prog *prog)
+{
+	return 0;
+}
+
+static inline bool script_jit_blinded(const struct script_prog *prog)
+{
+	return false;
+}
+#endif
+
 /* Bytes of script_scratch()'s buffer */
 #define SCRIPT_SCRATCH_SIZE	2048
 
@@ -126,6 +186,35 @@ static inline void script_resched(void)
 	cond_resched_tasks_rcu_qs();
 	if (unlikely(read_thread_flags() & SCRIPT_WORK))
 		script_work();
+}
+
+/*
+ * Thread flags that make a yield point more than a test: a signal to stop
+ * for, a reschedule, deferred work (SCRIPT_WORK).
+ */
+#define SCRIPT_YIELD_FLAGS	(_TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL | \
+				 _TIF_NEED_RESCHED | SCRIPT_WORK)
+/*
+ * Yield points between two that report the quiescent states RCU and Tasks
+ * RCU wait for (script_resched()): a quiet yield point is one test of the
+ * thread's flags and a count, and 64 of them take microseconds.
+ */
+#define SCRIPT_QUIET_YIELDS	64
+
+bool script_yield_slow(struct script_run_ctx *ctx);
+
+/*
+ * A yield point (a backward jump, a call, an op): let others run, report
+ * an RCU-Tasks quiescent state as a userspace loop would, do the deferred
+ * work, and tell whether a signal stops the run here.  With no flag set
+ * it is one test and a count: the rest is script_yield_slow()'s, at once
+ * for a flag and every SCRIPT_QUIET_YIELDS yield points otherwise.
+ */
+static __always_inline bool script_yield(struct script_run_ctx *ctx)
+{
+	if (likely(!(read_thread_flags() & SCRIPT_YIELD_FLAGS) && --ctx->quiet))
+		return false;
+	return script_yield_slow(ctx);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <linux/overflow.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 #include <linux/sysctl.h>
@@ -37,6 +38,8 @@
 #define SCRIPT_RESTRICT_ALL	2
 
 static int sysctl_script_restrict __read_mostly = CONFIG_SCRIPT_RESTRICT_DEFAULT;
+int sysctl_script_jit __read_mostly = IS_ENABLED(CONFIG_SCRIPT_JIT);
+unsigned long sysctl_script_jit_limit __read_mostly = SZ_64M;
 
 #ifdef CONFIG_SYSCTL
 static int script_restrict_handler(const struct ctl_table *table, int write,
@@ -64,6 +67,31 @@ static int script_restrict_handler(const struct ctl_table *table, int write,
 	return ret;
 }
 
+/* kernel.script_jit: 0 to 2 with the compiler, 0 alone without it */
+static int script_jit_handler(const struct ctl_table *table, int write,
+			      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tmp = *table;
+	int max = IS_ENABLED(CONFIG_SCRIPT_JIT) ? 2 : 0;
+
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	tmp.extra2 = &max;
+	return proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+}
+
+/* kernel.script_jit_limit: bytes, written by CAP_SYS_ADMIN alone */
+static int script_jit_limit_handler(const struct ctl_table *table, int write,
+				    void *buffer, size_t *lenp, loff_t *ppos)
+{
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return proc_doulongvec_minmax(table, write, buffer, lenp, ppos);
+}
+
+static unsigned long script_jit_limit_min = PAGE_SIZE;
+static unsigned long script_jit_limit_max = LONG_MAX;
+
 static struct ctl_table script_sysctl_table[] = {
 	{
 		.procname	= "script_restrict",
@@ -82,6 +110,23 @@ static struct ctl_table script_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "script_jit",
+		.data		= &sysctl_script_jit,
+		.maxlen		= sizeof(sysctl_script_jit),
+		.mode		= 0644,
+		.proc_handler	= script_jit_handler,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{
+		.procname	= "script_jit_limit",
+		.data		= &sysctl_script_jit_limit,
+		.maxlen		= sizeof(sysctl_script_jit_limit),
+		.mode		= 0644,
+		.proc_handler	= script_jit_limit_handler,
+		.extra1		= &script_jit_limit_min,
+		.extra2		= &script_jit_limit_max,
 	},
 };
 
@@ -114,9 +159,15 @@ static void script_prog_tag(struct script_prog *prog)
 	memcpy(prog->tag, digest, sizeof(prog->tag));
 }
 
+static void script_prog_free(struct script_prog *prog)
+{
+	script_jit_free(prog);
+	kvfree(prog);
+}
+
 static int script_prog_release(struct inode *inode, struct file *file)
 {
-	kvfree(file->private_data);
+	script_prog_free(file->private_data);
 	return 0;
 }
 
@@ -127,6 +178,14 @@ static void script_prog_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "script-insns:\t%u\n", prog->len);
 	seq_printf(m, "script-tag:\t%*phN\n", SCRIPT_TAG_SIZE, prog->tag);
 	seq_printf(m, "script-runs:\t%lld\n", atomic64_read(&prog->runs));
+	seq_printf(m, "script-engine:\t%s\n", prog->jit ? "jit" : "interp");
+	if (prog->jit) {
+		seq_printf(m, "script-jit-bytes:\t%u\n", script_jit_size(prog));
+		seq_printf(m, "script-jit-blinded:\t%d\n",
+			   script_jit_blinded(prog));
+	} else if (prog->jit_err) {
+		seq_printf(m, "script-jit-error:\t%d\n", prog->jit_err);
+	}
 }
 
 static const struct file_operations script_prog_fops = {
@@ -199,7 +258,10 @@ static int script_check_run(const struct script_attr *attr)
 /* Checks the fields of @attr that @cmd takes, and that the others are 0. */
 static int script_check_attr(unsigned int cmd, const struct script_attr *attr)
 {
-	if (attr->flags || attr->__pad)
+	if (attr->__pad)
+		return -EINVAL;
+	if (attr->flags & ~(cmd == SCRIPT_LOAD || cmd == SCRIPT_RUN ?
+			    SCRIPT_F_INTERP : 0))
 		return -EINVAL;
 
 	switch (cmd) {
@@ -247,6 +309,8 @@ static struct script_prog *script_prog_get(const struct script_attr *attr,
 		if (!prog)
 			return ERR_PTR(-ENOMEM);
 		prog->len = attr->insn_cnt;
+		prog->jit = NULL;
+		prog->jit_err = 0;
 		atomic64_set(&prog->runs, 0);
 		if (copy_from_user(prog->insns, uinsns,
 				   array_size(prog->len, sizeof(*uinsns)))) {
@@ -358,6 +422,9 @@ static int script_probe(struct script_probe __user *uprobe, size_t usize)
 	struct script_probe hdr = {
 		.ops_max	= __SCRIPT_OP_MAX,
 		.classes	= 0xff,	/* LD for LD_IMM64 alone */
+		.flags		= IS_ENABLED(CONFIG_SCRIPT_JIT) &&
+				  READ_ONCE(sysctl_script_jit) ?
+				  SCRIPT_PROBE_JIT : 0,
 	};
 	struct script_probe_op op;
 	u32 id;
@@ -388,6 +455,32 @@ static int script_probe(struct script_probe __user *uprobe, size_t usize)
 		       usize - struct_size(&hdr, ops, hdr.ops_len)))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * Compiles a program SCRIPT_LOAD loads, or one SCRIPT_RUN runs when
+ * kernel.script_jit is 2, unless the caller asked for the interpreter.
+ * With kernel.script_jit 1 a program the compiler cannot take runs in the
+ * interpreter (fdinfo tells why); with 2 the call fails.  Constants are
+ * blinded for callers without CAP_SYS_ADMIN.
+ */
+static int script_prog_compile(struct script_prog *prog, unsigned int cmd,
+			       const struct script_attr *attr)
+{
+	int mode = READ_ONCE(sysctl_script_jit);
+	int err;
+
+	if (!IS_ENABLED(CONFIG_SCRIPT_JIT) || !mode ||
+	    (attr->flags & SCRIPT_F_INTERP))
+		return 0;
+	if (cmd == SCRIPT_RUN && mode < 2)
+		return 0;
+	err = script_jit_compile(prog, !ns_capable_noaudit(&init_user_ns,
+							   CAP_SYS_ADMIN));
+	if (!err)
+		return 0;
+	prog->jit_err = err;
+	return mode == 2 ? err : 0;
 }
 
 static long do_script(unsigned int cmd, struct script_attr __user *uattr,
@@ -431,6 +524,11 @@ static long do_script(unsigned int cmd, struct script_attr __user *uattr,
 	prog = script_prog_get(&attr, uattr);
 	if (IS_ERR(prog))
 		return PTR_ERR(prog);
+	if (cmd != SCRIPT_VERIFY) {
+		ret = script_prog_compile(prog, cmd, &attr);
+		if (ret)
+			goto out;
+	}
 
 	switch (cmd) {
 	case SCRIPT_VERIFY:
@@ -447,7 +545,8 @@ static long do_script(unsigned int cmd, struct script_attr __user *uattr,
 		ret = script_run_prog(prog, &attr, uattr, exit);
 		break;
 	}
-	kvfree(prog);
+out:
+	script_prog_free(prog);
 	return ret;
 }
 
