@@ -19,6 +19,20 @@
 
 #define MAX_TEST_INSNS	24
 
+/*
+ * The engine the suite runs programs with: the interpreter, or the
+ * compiler with or without constant blinding.  Suites run one at a time.
+ */
+enum { ENGINE_INTERP, ENGINE_JIT, ENGINE_JIT_BLIND };
+static int script_test_engine;
+
+#ifdef CONFIG_SCRIPT_JIT
+static void free_jit(void *prog)
+{
+	script_jit_free(prog);
+}
+#endif
+
 /* Verifies @insns into a program freed with the test. */
 static struct script_prog *prepare(struct kunit *test,
 				   const struct script_insn *insns)
@@ -35,14 +49,40 @@ static struct script_prog *prepare(struct kunit *test,
 	memcpy(prog->insns, insns, len * sizeof(*insns));
 	KUNIT_ASSERT_EQ_MSG(test, script_verify(prog->insns, len, &log, &pc), 0,
 			    "%s", log.buf);
+#ifdef CONFIG_SCRIPT_JIT
+	if (script_test_engine != ENGINE_INTERP) {
+		KUNIT_ASSERT_EQ(test, script_jit_compile(prog,
+				script_test_engine == ENGINE_JIT_BLIND), 0);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_jit, prog), 0);
+	}
+#endif
 	return prog;
 }
 
-/* Verifies and runs @insns; the run's result, ctx holds the rest. */
+/*
+ * Verifies and runs @insns; the run's result, ctx holds the rest.  With
+ * the compiler, the interpreter runs the program first, and both runs
+ * must end alike: the compiled run's outcome is the one checked.
+ */
 static int run(struct kunit *test, const struct script_insn *insns,
 	       struct script_run_ctx *ctx)
 {
-	return script_run(prepare(test, insns), ctx);
+	struct script_prog *prog = prepare(test, insns);
+	struct script_run_ctx ref = *ctx;
+	struct script_jit *jit = prog->jit;
+	int err, ref_err;
+
+	if (!jit || ctx->ustate)
+		return script_run(prog, ctx);
+	prog->jit = NULL;
+	ref_err = script_run(prog, &ref);
+	prog->jit = jit;
+	err = script_run(prog, ctx);
+	KUNIT_EXPECT_EQ(test, err, ref_err);
+	KUNIT_EXPECT_EQ(test, ctx->retval, ref.retval);
+	KUNIT_EXPECT_EQ(test, ctx->pc, ref.pc);
+	KUNIT_EXPECT_EQ(test, ctx->steps, ref.steps);
+	return err;
 }
 
 struct interp_case {
@@ -558,24 +598,76 @@ static void interp_rcu_tasks(struct kunit *test)
 }
 #endif
 
-static struct kunit_case script_interp_cases[] = {
-	KUNIT_CASE_PARAM(interp_test, interp_gen_params),
-	KUNIT_CASE(interp_jumps),
-	KUNIT_CASE(interp_step_budget),
-	KUNIT_CASE(interp_no_stack),
-	KUNIT_CASE(interp_memory),
-	KUNIT_CASE(interp_op_memcpy),
-	KUNIT_CASE(interp_op_memcpy_budget),
-	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),
+/* Each suite its own array: KUnit keeps each case's status in it. */
 #ifdef CONFIG_TASKS_RCU
-	KUNIT_CASE_SLOW(interp_rcu_tasks),
+#define SCRIPT_RCU_TASKS_CASE	KUNIT_CASE_SLOW(interp_rcu_tasks),
+#else
+#define SCRIPT_RCU_TASKS_CASE
 #endif
+#define SCRIPT_INTERP_CASES						\
+	KUNIT_CASE_PARAM(interp_test, interp_gen_params),		\
+	KUNIT_CASE(interp_jumps),					\
+	KUNIT_CASE(interp_step_budget),					\
+	KUNIT_CASE(interp_no_stack),					\
+	KUNIT_CASE(interp_memory),					\
+	KUNIT_CASE(interp_op_memcpy),					\
+	KUNIT_CASE(interp_op_memcpy_budget),				\
+	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),		\
+	SCRIPT_RCU_TASKS_CASE						\
 	{}
-};
+
+static struct kunit_case script_interp_cases[] = { SCRIPT_INTERP_CASES };
+
+static int script_interp_init(struct kunit_suite *suite)
+{
+	script_test_engine = ENGINE_INTERP;
+	return 0;
+}
 
 static struct kunit_suite script_interp_suite = {
 	.name = "script_interp",
+	.suite_init = script_interp_init,
 	.test_cases = script_interp_cases,
 };
 
+#ifdef CONFIG_SCRIPT_JIT
+/* The same cases, compiled: each result is also compared with the interpreter's. */
+static int script_jit_init(struct kunit_suite *suite)
+{
+	script_test_engine = ENGINE_JIT;
+	return 0;
+}
+
+static int script_jit_blind_init(struct kunit_suite *suite)
+{
+	script_test_engine = ENGINE_JIT_BLIND;
+	return 0;
+}
+
+static void script_jit_exit(struct kunit_suite *suite)
+{
+	script_test_engine = ENGINE_INTERP;
+}
+
+static struct kunit_case script_jit_cases[] = { SCRIPT_INTERP_CASES };
+static struct kunit_case script_jit_blind_cases[] = { SCRIPT_INTERP_CASES };
+
+static struct kunit_suite script_jit_suite = {
+	.name = "script_jit",
+	.suite_init = script_jit_init,
+	.suite_exit = script_jit_exit,
+	.test_cases = script_jit_cases,
+};
+
+static struct kunit_suite script_jit_blind_suite = {
+	.name = "script_jit_blind",
+	.suite_init = script_jit_blind_init,
+	.suite_exit = script_jit_exit,
+	.test_cases = script_jit_blind_cases,
+};
+
+kunit_test_suites(&script_interp_suite, &script_jit_suite,
+		  &script_jit_blind_suite);
+#else
 kunit_test_suite(script_interp_suite);
+#endif
