@@ -51,8 +51,9 @@ static struct script_prog *prepare(struct kunit *test,
 			    "%s", log.buf);
 #ifdef CONFIG_SCRIPT_JIT
 	if (script_test_engine != ENGINE_INTERP) {
-		KUNIT_ASSERT_EQ(test, script_jit_compile(prog,
-				script_test_engine == ENGINE_JIT_BLIND), 0);
+		bool blind = script_test_engine == ENGINE_JIT_BLIND;
+
+		KUNIT_ASSERT_EQ(test, script_jit_compile(prog, blind), 0);
 		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_jit, prog), 0);
 	}
 #endif
@@ -598,25 +599,21 @@ static void interp_rcu_tasks(struct kunit *test)
 }
 #endif
 
-/* Each suite its own array: KUnit keeps each case's status in it. */
+/* Each suite has its own array: KUnit keeps each case's status in it. */
+static struct kunit_case script_interp_cases[] = {
+	KUNIT_CASE_PARAM(interp_test, interp_gen_params),
+	KUNIT_CASE(interp_jumps),
+	KUNIT_CASE(interp_step_budget),
+	KUNIT_CASE(interp_no_stack),
+	KUNIT_CASE(interp_memory),
+	KUNIT_CASE(interp_op_memcpy),
+	KUNIT_CASE(interp_op_memcpy_budget),
+	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),
 #ifdef CONFIG_TASKS_RCU
-#define SCRIPT_RCU_TASKS_CASE	KUNIT_CASE_SLOW(interp_rcu_tasks),
-#else
-#define SCRIPT_RCU_TASKS_CASE
+	KUNIT_CASE_SLOW(interp_rcu_tasks),
 #endif
-#define SCRIPT_INTERP_CASES						\
-	KUNIT_CASE_PARAM(interp_test, interp_gen_params),		\
-	KUNIT_CASE(interp_jumps),					\
-	KUNIT_CASE(interp_step_budget),					\
-	KUNIT_CASE(interp_no_stack),					\
-	KUNIT_CASE(interp_memory),					\
-	KUNIT_CASE(interp_op_memcpy),					\
-	KUNIT_CASE(interp_op_memcpy_budget),				\
-	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),		\
-	SCRIPT_RCU_TASKS_CASE						\
 	{}
-
-static struct kunit_case script_interp_cases[] = { SCRIPT_INTERP_CASES };
+};
 
 static int script_interp_init(struct kunit_suite *suite)
 {
@@ -649,8 +646,35 @@ static void script_jit_exit(struct kunit_suite *suite)
 	script_test_engine = ENGINE_INTERP;
 }
 
-static struct kunit_case script_jit_cases[] = { SCRIPT_INTERP_CASES };
-static struct kunit_case script_jit_blind_cases[] = { SCRIPT_INTERP_CASES };
+static struct kunit_case script_jit_cases[] = {
+	KUNIT_CASE_PARAM(interp_test, interp_gen_params),
+	KUNIT_CASE(interp_jumps),
+	KUNIT_CASE(interp_step_budget),
+	KUNIT_CASE(interp_no_stack),
+	KUNIT_CASE(interp_memory),
+	KUNIT_CASE(interp_op_memcpy),
+	KUNIT_CASE(interp_op_memcpy_budget),
+	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),
+#ifdef CONFIG_TASKS_RCU
+	KUNIT_CASE_SLOW(interp_rcu_tasks),
+#endif
+	{}
+};
+
+static struct kunit_case script_jit_blind_cases[] = {
+	KUNIT_CASE_PARAM(interp_test, interp_gen_params),
+	KUNIT_CASE(interp_jumps),
+	KUNIT_CASE(interp_step_budget),
+	KUNIT_CASE(interp_no_stack),
+	KUNIT_CASE(interp_memory),
+	KUNIT_CASE(interp_op_memcpy),
+	KUNIT_CASE(interp_op_memcpy_budget),
+	KUNIT_CASE_PARAM(interp_resume, resume_gen_params),
+#ifdef CONFIG_TASKS_RCU
+	KUNIT_CASE_SLOW(interp_rcu_tasks),
+#endif
+	{}
+};
 
 static struct kunit_suite script_jit_suite = {
 	.name = "script_jit",
