@@ -1178,8 +1178,9 @@ int script_run(const struct script_prog *prog, struct script_run_ctx *ctx)
 	ctx->scratch = NULL;
 	trace_script_run_start(prog->len, pc, steps, ctx->max_steps, parked);
 
+	/* kernel.script_jit 0 stops compiled code too: the admin's switch. */
 	err = SCRIPT_INTERP;
-	if (prog->jit)
+	if (prog->jit && READ_ONCE(sysctl_script_jit))
 		err = script_jit_exec(prog, ctx, &st, &pc, &steps);
 	if (err == SCRIPT_INTERP)
 		err = script_interp(prog, ctx, &st, &pc, &steps);

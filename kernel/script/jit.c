@@ -46,11 +46,11 @@
 #include <linux/execmem.h>
 #include <linux/extable.h>
 #include <linux/memcontrol.h>
-#include <linux/rculist.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <asm/alternative.h>
 #include <asm/cpufeature.h>
 #include <asm/extable_fixup_types.h>
@@ -114,12 +114,11 @@ struct script_jit_run {
  *	executable once written
  * @size: bytes of @image, a whole number of pages
  * @entry: for each pc, the offset of its code when the pc is an entry
- *	point, or U32_MAX
+ *	point, or of the stub that sends the run to the interpreter
  * @extable: the exception table, in @image, sorted
  * @num_exentries: entries in @extable
  * @blinded: constants are blinded
  * @objcg: the memory cgroup @size is charged to, or NULL
- * @node: in script_jit_list
  * @free_work: frees the code after an RCU grace period
  */
 struct script_jit {
@@ -130,7 +129,6 @@ struct script_jit {
 	u32 num_exentries;
 	bool blinded;
 	struct obj_cgroup *objcg;
-	struct list_head node;
 	struct rcu_work free_work;
 };
 
@@ -138,24 +136,43 @@ struct script_jit {
 static atomic_long_t script_jit_bytes = ATOMIC_LONG_INIT(0);
 
 /*
- * The images, for the exception table and the unwinder.  A list: the
- * kernel's, the modules' and eBPF's tables are searched first, so only an
- * address none of them knows walks it (a fault in compiled code, a frame
- * of compiled code in a stack trace), and a process has a few programs.
+ * The images by page, for the exception table and the unwinder: an
+ * address the kernel's, the modules' and eBPF's tables do not know is
+ * looked up here, in any context, NMI included (xa_load() under RCU).
  */
-static LIST_HEAD(script_jit_list);
-static DEFINE_SPINLOCK(script_jit_list_lock);
+static DEFINE_XARRAY(script_jit_pages);
 
 /* Under rcu_read_lock(): the image @addr is in, or NULL */
 static struct script_jit *script_jit_find(unsigned long addr)
 {
-	struct script_jit *jit;
+	return xa_load(&script_jit_pages, addr >> PAGE_SHIFT);
+}
 
-	list_for_each_entry_rcu(jit, &script_jit_list, node) {
-		if (addr - (unsigned long)jit->image < jit->size)
-			return jit;
+/* Enters @jit's pages in the lookup, or none of them */
+static int script_jit_publish(struct script_jit *jit)
+{
+	unsigned long first = (unsigned long)jit->image >> PAGE_SHIFT, i;
+	unsigned long pages = jit->size >> PAGE_SHIFT;
+	int err;
+
+	for (i = 0; i < pages; i++) {
+		err = xa_err(xa_store(&script_jit_pages, first + i, jit,
+				      GFP_KERNEL_ACCOUNT));
+		if (err) {
+			while (i--)
+				xa_erase(&script_jit_pages, first + i);
+			return err;
+		}
 	}
-	return NULL;
+	return 0;
+}
+
+static void script_jit_unpublish(struct script_jit *jit)
+{
+	unsigned long first = (unsigned long)jit->image >> PAGE_SHIFT, i;
+
+	for (i = 0; i < jit->size >> PAGE_SHIFT; i++)
+		xa_erase(&script_jit_pages, first + i);
 }
 
 /**
@@ -214,7 +231,10 @@ struct script_jit_exsite {
  * @ac: AC is set here: an access window is open
  * @smap: the CPU has SMAP: windows need STAC and CLAC
  * @blind: blind constants
+ * @unpriv: the loader lacks CAP_SYS_ADMIN: a branch history barrier
+ *	before each call and return to the kernel
  * @epilogue: offset of the common exit
+ * @to_interp: offset of the stub that sends a run to the interpreter
  * @addrs: offset of each instruction's code
  * @block: for a block's first instruction, the instructions in the block;
  *	0 for the others
@@ -231,7 +251,9 @@ struct script_jit_ctx {
 	bool ac;
 	bool smap;
 	bool blind;
+	bool unpriv;
 	u32 epilogue;
+	u32 to_interp;
 	u32 *addrs;
 	u32 *block;
 	unsigned long *entry;
@@ -551,6 +573,28 @@ static void emit_endbr(struct script_jit_ctx *c)
 #endif
 }
 
+/*
+ * Before compiled code of an unprivileged loader calls or returns to the
+ * kernel: the branch history its branches left must not steer the
+ * kernel's indirect branches (Spectre-BHI), as the eBPF JIT guards the
+ * return of unprivileged classic BPF.  Clobbers rax and rcx, which hold
+ * nothing there: r0 to r5 are saved first.
+ */
+static void emit_bhb_barrier(struct script_jit_ctx *c)
+{
+	if (!c->unpriv)
+		return;
+	if (cpu_feature_enabled(X86_FEATURE_CLEAR_BHB_LOOP))
+		emit_call(c, clear_bhb_loop);
+	if ((cpu_feature_enabled(X86_FEATURE_CLEAR_BHB_LOOP) &&
+	     cpu_feature_enabled(X86_FEATURE_HYPERVISOR)) ||
+	    cpu_feature_enabled(X86_FEATURE_CLEAR_BHB_HW)) {
+		u8 ibhf[] = { 0xf3, 0x48, 0x0f, 0x1e, 0xf8 };
+
+		jit_emit(c, ibhf, sizeof(ibhf));
+	}
+}
+
 /* Reload USER_PTR_MAX after a call or a division took r9 */
 static void emit_umax(struct script_jit_ctx *c)
 {
@@ -650,7 +694,9 @@ static void emit_epilogue(struct script_jit_ctx *c)
 		emit_store64(c, X_AUX, r * 8, script_jit_reg[r]);
 	emit_load64(c, X_AUX, X_RBP, FP_LEFT);
 	emit_store64(c, X_R9, offsetof(struct script_jit_run, left), X_AUX);
-	emit_mov(c, false, X_RAX, X_AUX2);
+	emit_mov(c, false, X_RDX, X_AUX2);
+	emit_bhb_barrier(c);
+	emit_mov(c, false, X_RAX, X_RDX);
 	emit_alu_imm(c, true, 0, X_RSP, FRAME_EXTRA);	/* add */
 	emit2(c, 0x41, 0x5f);				/* pop %r15 */
 	emit2(c, 0x41, 0x5e);				/* pop %r14 */
@@ -659,6 +705,22 @@ static void emit_epilogue(struct script_jit_ctx *c)
 	emit1(c, 0x5b);					/* pop %rbx */
 	emit1(c, 0x5d);					/* pop %rbp */
 	emit_ret(c);
+}
+
+/*
+ * Where a run that enters at a pc that is no entry point goes: back out at
+ * once, to the interpreter at run->pc.  Every pc has a code address, so
+ * that the entry's indirect jump never goes outside the code, not even
+ * speculatively.
+ */
+static void emit_to_interp(struct script_jit_ctx *c)
+{
+	c->to_interp = jit_here(c);
+	emit_load64(c, X_AUX, X_RBP, FP_RUN);
+	emit_rm(c, false, false, 0x8b, X_AUX, X_AUX,
+		offsetof(struct script_jit_run, pc));
+	emit_mov_imm(c, false, X_AUX2, SCRIPT_JIT_BUDGET);
+	emit_jmp(c, c->epilogue);
 }
 
 static int script_jit_op(struct script_jit_run *run, u32 id, u64 *left);
@@ -686,6 +748,7 @@ static void emit_yield(struct script_jit_ctx *c, u32 target)
 
 	jit_stub_begin(c);
 	emit_spill_args(c);
+	emit_bhb_barrier(c);
 	emit_load64(c, X_RDI, X_RBP, FP_RUN);
 	emit_call(c, script_jit_yield);
 	emit_rr0f(c, false, 0xb6, X_AUX2, X_RAX);	/* movzx %al,%r11d */
@@ -1076,6 +1139,7 @@ static void emit_op(struct script_jit_ctx *c, u32 pc, u32 id)
 	u32 stub = c->spos;
 
 	emit_spill_args(c);
+	emit_bhb_barrier(c);
 	emit_load64(c, X_RDI, X_RBP, FP_RUN);
 	emit_mov_imm(c, false, X_RSI, id);
 	emit_rm(c, false, true, 0x8d, X_RDX, X_RBP, FP_LEFT);	/* lea */
@@ -1127,19 +1191,22 @@ static int script_jit_pass(struct script_jit_ctx *c,
 	emit_prologue(c);
 	jit_stub_begin(c);
 	emit_epilogue(c);
+	emit_to_interp(c);
 	jit_stub_end(c);
 
 	for (pc = 0; pc < prog->len; pc++) {
 		const struct script_insn *insn = &insns[pc];
 		s32 off;
 
+		/* A block's code starts after the window of the last one. */
+		if (c->block[pc])
+			jit_close_window(c);
 		if (c->image && c->addrs[pc] != c->pos)
 			return -EFAULT;
 		c->addrs[pc] = c->pos;
 		if (pc && script_jit_is_ldimm64(&insns[pc - 1]))
 			continue;
 		if (c->block[pc]) {
-			jit_close_window(c);
 			n = c->block[pc];
 			k = 0;
 			emit_block(c, pc, n);
@@ -1326,6 +1393,7 @@ int script_jit_compile(struct script_prog *prog, bool blind)
 	struct script_jit_ctx c = {
 		.smap = cpu_feature_enabled(X86_FEATURE_SMAP),
 		.blind = blind,
+		.unpriv = blind,
 		.umax = (unsigned long)mask_user_address((void __user *)~0UL),
 	};
 	u32 len = prog->len, code, stubs, i, exoff;
@@ -1390,16 +1458,16 @@ int script_jit_compile(struct script_prog *prog, bool blind)
 	jit->extable = ex;
 
 	for (i = 0; i < len; i++)
-		jit->entry[i] = test_bit(i, c.entry) ? c.addrs[i] : U32_MAX;
+		jit->entry[i] = test_bit(i, c.entry) ? c.addrs[i] : c.to_interp;
 
 	/* W^X: from here on the image is read-only and executable. */
 	err = set_memory_rox((unsigned long)jit->image, jit->size >> PAGE_SHIFT);
 	if (err)
 		goto out_free;
 
-	spin_lock(&script_jit_list_lock);
-	list_add_rcu(&jit->node, &script_jit_list);
-	spin_unlock(&script_jit_list_lock);
+	err = script_jit_publish(jit);
+	if (err)
+		goto out_free;
 	prog->jit = jit;
 	jit = NULL;
 	err = 0;
@@ -1424,7 +1492,7 @@ out:
  * script_jit_free() - release a program's compiled code
  * @prog: the program, which no run uses any more
  *
- * The image leaves the lookup list at once and is freed after an RCU
+ * The image leaves the lookup at once and is freed after an RCU
  * grace period, when no lookup can see it.
  */
 void script_jit_free(struct script_prog *prog)
@@ -1434,9 +1502,7 @@ void script_jit_free(struct script_prog *prog)
 	if (!jit)
 		return;
 	prog->jit = NULL;
-	spin_lock(&script_jit_list_lock);
-	list_del_rcu(&jit->node);
-	spin_unlock(&script_jit_list_lock);
+	script_jit_unpublish(jit);
 	INIT_RCU_WORK(&jit->free_work, script_jit_free_work);
 	queue_rcu_work(system_wq, &jit->free_work);
 }
@@ -1499,14 +1565,15 @@ int script_jit_exec(const struct script_prog *prog, struct script_run_ctx *ctx,
 	int err;
 
 	for (;;) {
-		u32 off = jit->entry[pc];
-
-		if (off == U32_MAX) {
+		/* A parked run may come with more steps than its budget. */
+		if (steps >= ctx->limit) {
 			err = SCRIPT_INTERP;
 			break;
 		}
 		run.left = ctx->limit - steps;
-		event = enter(&run, jit->image + off);
+		run.pc = pc;
+		event = enter(&run, jit->image +
+			      jit->entry[array_index_nospec(pc, prog->len)]);
 		steps = ctx->limit - run.left;
 		pc = run.pc;
 
