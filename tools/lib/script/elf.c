@@ -1718,3 +1718,20 @@ int script_object_load(const struct script_object *obj,
 		return -EINVAL;
 	return script_load(obj->insns, obj->insn_cnt, log);
 }
+
+/**
+ * script_object_load_flags() - load the object's program, with flags
+ * @obj: the object
+ * @log: the verifier's log, or NULL
+ * @flags: SCRIPT_F_*, as for script_load_flags(): SCRIPT_F_INTERP to have
+ *	the program interpreted, never compiled
+ *
+ * Return: a new program descriptor, or a negative errno.
+ */
+int script_object_load_flags(const struct script_object *obj,
+			     struct script_log *log, __u64 flags)
+{
+	if (!obj)
+		return -EINVAL;
+	return script_load_flags(obj->insns, obj->insn_cnt, log, flags);
+}

@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define LIBSCRIPT_MAJOR_VERSION	1
-#define LIBSCRIPT_MINOR_VERSION	0
+#define LIBSCRIPT_MINOR_VERSION	1
 
 /* Stack the library allocates for a run that names none: 16 KiB. */
 #define SCRIPT_DEFAULT_STACK_SIZE	(32 * SCRIPT_FRAME_SIZE)
@@ -63,6 +63,10 @@ struct script_log {
  * @retval: out: r0 at EXIT
  * @steps: out: instructions executed
  * @pc: out: the instruction a stopped run was about to run
+ * @flags: script_run() only: SCRIPT_F_* for SCRIPT_RUN (SCRIPT_F_INTERP:
+ *	interpret the program even where kernel.script_jit compiles one-shot
+ *	runs); must be 0 for script_run_fd(), whose descriptor keeps the
+ *	engine it was loaded with (since 1.1)
  */
 struct script_run_opts {
 	size_t			sz;
@@ -75,6 +79,7 @@ struct script_run_opts {
 	__u64			retval;
 	__u64			steps;
 	__u32			pc;
+	__u64			flags;
 };
 
 /* The raw system call: its result, or -1 with errno set. */
@@ -87,6 +92,14 @@ int script_verify(const struct script_insn *insns, size_t cnt,
 /* Checks and loads a program: a new O_CLOEXEC program descriptor. */
 int script_load(const struct script_insn *insns, size_t cnt,
 		struct script_log *log);
+/*
+ * script_load() with SCRIPT_F_* @flags: SCRIPT_F_INTERP has the program
+ * interpreted, never compiled, whatever kernel.script_jit says, so that
+ * one system can compare both engines.  A kernel older than the compiler
+ * refuses every flag with -EINVAL (it interprets every program anyway).
+ */
+int script_load_flags(const struct script_insn *insns, size_t cnt,
+		      struct script_log *log, __u64 flags);
 
 /*
  * Runs a program once, inline (checking it first) or by descriptor:
@@ -104,6 +117,49 @@ int script_run_fd(int prog_fd, struct script_run_opts *opts);
  * page) as SCRIPT_PROBE does; 0 or -errno (-ENOSYS without script(2)).
  */
 int script_probe(struct script_probe *probe, size_t size);
+
+/* The engine that runs a loaded program */
+enum script_engine {
+	SCRIPT_ENGINE_UNKNOWN,	/* one this library does not know */
+	SCRIPT_ENGINE_INTERP,	/* the interpreter */
+	SCRIPT_ENGINE_JIT,	/* native code from the kernel's compiler */
+};
+
+/**
+ * struct script_prog_info - what the kernel shows of a loaded program
+ * @sz: sizeof(struct script_prog_info), for extension; set by the caller
+ * @insns: its instructions, an LD_IMM64 counting as two
+ * @tag: the first 8 bytes of the SHA-256 of its instructions
+ * @runs: the SCRIPT_RUN_FD calls that ran it
+ * @engine: SCRIPT_ENGINE_*; SCRIPT_ENGINE_INTERP on a kernel older than
+ *	the compiler, which says nothing of engines
+ * @jit_bytes: with SCRIPT_ENGINE_JIT, the bytes its code takes, in whole
+ *	pages, as kernel.script_jit_limit counts them
+ * @jit_blinded: with SCRIPT_ENGINE_JIT, whether its constants were blinded
+ *	(loaded without CAP_SYS_ADMIN)
+ * @jit_error: 0, or the negative errno compiling it failed with when it
+ *	fell back to the interpreter (-ENOSPC: kernel.script_jit_limit)
+ */
+struct script_prog_info {
+	size_t		sz;
+	__u32		insns;
+	__u8		tag[8];
+	__u64		runs;
+	int		engine;
+	__u64		jit_bytes;
+	bool		jit_blinded;
+	int		jit_error;
+};
+
+/*
+ * Reads what /proc/self/fdinfo shows of @prog_fd into @info (as much of it
+ * as @info->sz covers): 0, -EBADF for a descriptor not open, -EINVAL for
+ * one that holds no program (or an @info->sz too small), -ENOENT without
+ * /proc, or another -errno of reading it.
+ */
+int script_prog_get_info(int prog_fd, struct script_prog_info *info);
+/* "interp", "jit", or "unknown". */
+const char *script_engine_name(int engine);
 
 /* ---------------------------------------------------------------------
  * Ops, as this library knows them (script_ops.def)
@@ -279,6 +335,9 @@ void *script_object_symbol(const struct script_object *obj, const char *name,
 /* script_load() of the object's program. */
 int script_object_load(const struct script_object *obj,
 		       struct script_log *log);
+/* script_load_flags() of the object's program. */
+int script_object_load_flags(const struct script_object *obj,
+			     struct script_log *log, __u64 flags);
 
 #ifdef __cplusplus
 }

@@ -28,4 +28,11 @@ struct script_op_desc {
 /* The op @id as this library knows it, or NULL (0 and unknown ids). */
 const struct script_op_desc *script_op_desc(int id);
 
+/*
+ * Reads the text of a program's fdinfo into all of @info but @info->sz:
+ * 0, -EINVAL for text that is no program's, -EPROTO for a value it
+ * cannot read.  script_prog_get_info() without the file, for the tests.
+ */
+int script_parse_fdinfo(const char *text, struct script_prog_info *info);
+
 #endif /* __LIBSCRIPT_INTERNAL_H */

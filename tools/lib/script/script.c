@@ -3,7 +3,9 @@
  * The script(2) system call: verify, load, run and probe.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,9 +38,14 @@
 
 #define ptr_to_u64(p)	((__u64)(uintptr_t)(p))
 
-/* The first struct script_run_opts ends with pc. */
+/* The first struct script_run_opts ends with pc; 1.1 added flags. */
 #define SCRIPT_RUN_OPTS_SZ_MIN	(offsetof(struct script_run_opts, pc) + \
 				 sizeof(((struct script_run_opts *)0)->pc))
+#define SCRIPT_RUN_OPTS_SZ_FLAGS (offsetof(struct script_run_opts, flags) + \
+				  sizeof(((struct script_run_opts *)0)->flags))
+/* The first struct script_prog_info ends with jit_error. */
+#define SCRIPT_PROG_INFO_SZ_MIN	(offsetof(struct script_prog_info, jit_error) + \
+				 sizeof(((struct script_prog_info *)0)->jit_error))
 
 /**
  * script_syscall() - the raw system call
@@ -92,9 +99,9 @@ static void log_result(struct script_log *log, const struct script_attr *attr)
 	log->pc = attr->pc;
 }
 
-/* SCRIPT_VERIFY or SCRIPT_LOAD of @insns. */
+/* SCRIPT_VERIFY or SCRIPT_LOAD of @insns, with SCRIPT_F_* @flags. */
 static int script_check(unsigned int cmd, const struct script_insn *insns,
-			size_t cnt, struct script_log *log)
+			size_t cnt, struct script_log *log, __u64 flags)
 {
 	struct script_attr attr;
 	int ret;
@@ -103,6 +110,7 @@ static int script_check(unsigned int cmd, const struct script_insn *insns,
 	ret = attr_prog(&attr, insns, cnt, log);
 	if (ret)
 		return ret;
+	attr.flags = flags;
 	ret = sys_script(cmd, &attr);
 	log_result(log, &attr);
 	return ret;
@@ -122,7 +130,7 @@ static int script_check(unsigned int cmd, const struct script_insn *insns,
 int script_verify(const struct script_insn *insns, size_t cnt,
 		  struct script_log *log)
 {
-	return script_check(SCRIPT_VERIFY, insns, cnt, log);
+	return script_check(SCRIPT_VERIFY, insns, cnt, log, 0);
 }
 
 /**
@@ -137,7 +145,25 @@ int script_verify(const struct script_insn *insns, size_t cnt,
 int script_load(const struct script_insn *insns, size_t cnt,
 		struct script_log *log)
 {
-	return script_check(SCRIPT_LOAD, insns, cnt, log);
+	return script_check(SCRIPT_LOAD, insns, cnt, log, 0);
+}
+
+/**
+ * script_load_flags() - check a program and load it, with flags
+ * @insns: the instructions
+ * @cnt: their number, an LD_IMM64 counting as two
+ * @log: where the verifier's log goes, or NULL, as for script_verify()
+ * @flags: SCRIPT_F_*: SCRIPT_F_INTERP to have the program interpreted,
+ *	never compiled, whatever kernel.script_jit says
+ *
+ * Return: as for script_load(); -EINVAL too for @flags the kernel does
+ * not know (every flag, on a kernel older than the compiler); with
+ * kernel.script_jit 2, the compiler's error (-ENOSPC, -ENOMEM).
+ */
+int script_load_flags(const struct script_insn *insns, size_t cnt,
+		      struct script_log *log, __u64 flags)
+{
+	return script_check(SCRIPT_LOAD, insns, cnt, log, flags);
 }
 
 /* Whether @opts is one this library can read: 0 or -EINVAL. */
@@ -199,6 +225,9 @@ static int script_do_run(unsigned int cmd, struct script_attr *attr,
 	attr->stack = ptr_to_u64(stack);
 	attr->stack_size = stack_size;
 	attr->max_steps = opts->max_steps;
+	/* A caller built against 1.0 has no flags. */
+	if (opts->sz >= SCRIPT_RUN_OPTS_SZ_FLAGS)
+		attr->flags = opts->flags;
 	if (opts->state) {
 		attr->state = ptr_to_u64(opts->state);
 		attr->state_size = sizeof(*opts->state);
@@ -226,8 +255,11 @@ static int script_do_run(unsigned int cmd, struct script_attr *attr,
  * @opts->retval, @opts->steps and @opts->pc are set on return, and the
  * log's @true_size and @pc when @opts->log is set.
  *
+ * @opts->flags are SCRIPT_RUN's: SCRIPT_F_INTERP has the program
+ * interpreted even where kernel.script_jit 2 compiles one-shot runs.
+ *
  * Return: 0 when the program reached EXIT, with r0 in @opts->retval;
- * otherwise -errno: -EINVAL for a rejected program, -EFAULT for a load or
+ * otherwise -errno: -EINVAL for a rejected program or unknown flags, -EFAULT for a load or
  * store that faulted (@opts->pc names it), -ETIME when the step budget ran
  * out, -EINTR for a signal (with @opts->state the run is parked there and
  * the same call continues it; that needs @opts->stack), -ENOSYS without
@@ -259,7 +291,8 @@ int script_run(const struct script_insn *insns, size_t cnt,
  * script_run_fd() - run a loaded program once
  * @prog_fd: a descriptor from script_load()
  * @opts: as for script_run(), but @opts->log is not used: the program
- *	was checked when it was loaded
+ *	was checked when it was loaded; and @opts->flags must be 0: the
+ *	descriptor runs with the engine it was loaded with
  *
  * Return: as for script_run(); -EBADF or -EINVAL when @prog_fd is not a
  * program.
@@ -287,4 +320,196 @@ int script_probe(struct script_probe *probe, size_t size)
 	long ret = script_syscall(SCRIPT_PROBE, probe, size);
 
 	return ret < 0 ? -errno : 0;
+}
+
+/* The fdinfo of a program: a few short lines, far less than this. */
+#define FDINFO_SIZE	4096
+
+/* The value of the hexadecimal digit @c, or -1. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses a decimal number, all of @s up to its newline: 0 or -EPROTO. */
+static int fdinfo_num(const char *s, int is_signed, __u64 *val)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull() would take "-1" as its two's complement. */
+	if (!is_signed && *s == '-')
+		return -EPROTO;
+	errno = 0;
+	if (is_signed)
+		v = (unsigned long long)strtoll(s, &end, 10);
+	else
+		v = strtoull(s, &end, 10);
+	if (errno || end == s || (*end && *end != '\n'))
+		return -EPROTO;
+	*val = v;
+	return 0;
+}
+
+/**
+ * script_parse_fdinfo() - read the text of a program's fdinfo
+ * @text: what /proc/PID/fdinfo/FD holds, NUL-terminated
+ * @info: filled in full; @info->sz is left alone
+ *
+ * Lines this library does not know are skipped, so that a newer kernel
+ * may add some.
+ *
+ * Return: 0; -EINVAL when @text has no "script-insns" (not a program);
+ * -EPROTO for a line this library knows with a value it cannot read.
+ */
+int script_parse_fdinfo(const char *text, struct script_prog_info *info)
+{
+	const char *line, *next, *val;
+	bool is_prog = false;
+	size_t klen, vlen;
+	__u64 v;
+	int ret = 0;
+
+	memset((char *)info + sizeof(info->sz), 0,
+	       sizeof(*info) - sizeof(info->sz));
+	/* A kernel older than the compiler says nothing of engines. */
+	info->engine = SCRIPT_ENGINE_INTERP;
+	for (line = text; *line && !ret; line = next) {
+		next = line + strcspn(line, "\n");
+		klen = strcspn(line, ":\n");
+		val = line + klen;
+		if (*next)
+			next++;
+		if (*val != ':')
+			continue;
+		val++;
+		while (*val == '\t' || *val == ' ')
+			val++;
+		vlen = strcspn(val, "\n");
+#define KEY(k)	(klen == sizeof(k) - 1 && !memcmp(line, k, klen))
+		if (KEY("script-insns")) {
+			ret = fdinfo_num(val, 0, &v);
+			if (!ret && v > UINT32_MAX)
+				ret = -EPROTO;
+			info->insns = (__u32)v;
+			is_prog = true;
+		} else if (KEY("script-tag")) {
+			size_t i;
+
+			if (vlen != 2 * sizeof(info->tag))
+				ret = -EPROTO;
+			for (i = 0; !ret && i < 2 * sizeof(info->tag); i++) {
+				int d = hex_digit(val[i]);
+
+				if (d < 0)
+					ret = -EPROTO;
+				else
+					info->tag[i / 2] |= d << (i % 2 ? 0 : 4);
+			}
+		} else if (KEY("script-runs")) {
+			ret = fdinfo_num(val, 0, &info->runs);
+		} else if (KEY("script-engine")) {
+			if (vlen == 6 && !memcmp(val, "interp", 6))
+				info->engine = SCRIPT_ENGINE_INTERP;
+			else if (vlen == 3 && !memcmp(val, "jit", 3))
+				info->engine = SCRIPT_ENGINE_JIT;
+			else
+				info->engine = SCRIPT_ENGINE_UNKNOWN;
+		} else if (KEY("script-jit-bytes")) {
+			ret = fdinfo_num(val, 0, &info->jit_bytes);
+		} else if (KEY("script-jit-blinded")) {
+			ret = fdinfo_num(val, 0, &v);
+			info->jit_blinded = v != 0;
+		} else if (KEY("script-jit-error")) {
+			ret = fdinfo_num(val, 1, &v);
+			if (!ret && ((__s64)v >= 0 || (__s64)v < -4095))
+				ret = -EPROTO;
+			info->jit_error = (int)(__s64)v;
+		}
+#undef KEY
+	}
+	if (ret)
+		return ret;
+	return is_prog ? 0 : -EINVAL;
+}
+
+/**
+ * script_prog_get_info() - what the kernel shows of a loaded program
+ * @prog_fd: a descriptor from script_load()
+ * @info: filled in, as much of it as @info->sz covers; the caller sets
+ *	@info->sz to sizeof(*@info)
+ *
+ * Reads /proc/self/fdinfo/@prog_fd: the program's size, tag and runs, and
+ * the engine that runs it, with the size of its compiled code or why it
+ * has none.
+ *
+ * Return: 0; -EBADF when @prog_fd is not open; -EINVAL when it holds no
+ * program or @info->sz is too small; -ENOENT without /proc; -EPROTO for
+ * a line the library cannot read; or another -errno of reading it.
+ */
+int script_prog_get_info(int prog_fd, struct script_prog_info *info)
+{
+	struct script_prog_info full;
+	char path[64], *buf;
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd, ret;
+
+	if (!info || info->sz < SCRIPT_PROG_INFO_SZ_MIN)
+		return -EINVAL;
+	if (prog_fd < 0 || fcntl(prog_fd, F_GETFD) < 0)
+		return -EBADF;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", prog_fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(FDINFO_SIZE);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (len < FDINFO_SIZE - 1) {
+		n = read(fd, buf + len, FDINFO_SIZE - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	buf[len] = '\0';
+	if (!ret)
+		ret = script_parse_fdinfo(buf, &full);
+	free(buf);
+	if (ret)
+		return ret;
+	/* A caller built against an older library gets what it knows. */
+	full.sz = info->sz;
+	memcpy(info, &full, info->sz < sizeof(full) ? info->sz : sizeof(full));
+	return 0;
+}
+
+/**
+ * script_engine_name() - the name of an engine, as fdinfo shows it
+ * @engine: SCRIPT_ENGINE_*
+ *
+ * Return: "interp", "jit", or "unknown".
+ */
+const char *script_engine_name(int engine)
+{
+	switch (engine) {
+	case SCRIPT_ENGINE_INTERP:
+		return "interp";
+	case SCRIPT_ENGINE_JIT:
+		return "jit";
+	default:
+		return "unknown";
+	}
 }
