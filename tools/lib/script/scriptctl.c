@@ -74,7 +74,7 @@ static const char usage_text[] =
 "  disasm [-r] [-e ENTRY] FILE      print a program as assembly text\n"
 "  asm IN.s OUT.bin                 assemble text into raw instructions\n"
 "  probe                            list the ops this kernel has\n"
-"  run [-v] [-s STEPS] [-S STACK] [-e ENTRY] FILE [ARG...]\n"
+"  run [-vlI] [-s STEPS] [-S STACK] [-e ENTRY] FILE [ARG...]\n"
 "                                   run a program with r1..r5 = ARG...\n"
 "  help [COMMAND]                   print this text, or a command's\n"
 "\n"
@@ -117,20 +117,26 @@ static const char probe_usage[] =
 "\n"
 "Ask the kernel (SCRIPT_PROBE) which ops and instruction classes it has,\n"
 "and print a table: each op's id, name, argument count, the system call\n"
-"number seccomp sees for it (\"-\" for none), and whether it is supported.\n"
+"number seccomp sees for it (\"-\" for none), and whether it is supported;\n"
+"then whether the kernel compiles the programs it loads (\"jit: yes\").\n"
 "\n"
 "  -h, --help        print this text\n";
 
 static const char run_usage[] =
-"Usage: scriptctl run [-v] [-s STEPS] [-S STACK] [-e ENTRY] FILE [ARG...]\n"
+"Usage: scriptctl run [-vlI] [-s STEPS] [-S STACK] [-e ENTRY] FILE [ARG...]\n"
 "\n"
 "Check and run the program in FILE once (SCRIPT_RUN), then print r0 and\n"
-"the steps taken.  Up to five ARGs are r1 to r5:\n"
+"the steps taken; with -l, load it (SCRIPT_LOAD) and run the descriptor\n"
+"(SCRIPT_RUN_FD), as a server would, and print the engine that ran it.\n"
+"Up to five ARGs are r1 to r5:\n"
 "  N         an integer: decimal, 0x hexadecimal, negative\n"
 "  @STRING   the address of STRING, NUL-terminated\n"
 "  %SIZE     the address of a buffer of SIZE zeroed bytes\n"
 "\n"
 "  -e, --entry=NAME  the function of an ELF object to start at\n"
+"  -I, --interp      run it with the interpreter, never compiled\n"
+"                    (SCRIPT_F_INTERP)\n"
+"  -l, --load        load the program and run its descriptor\n"
 "  -s, --steps=N     stop the run after N instructions (default: no limit)\n"
 "  -S, --stack=SIZE  stack bytes, a multiple of 8 from 512 to 1048576\n"
 "                    (default 16384)\n"
@@ -758,9 +764,37 @@ static int cmd_probe(int argc, char **argv)
 	for (i = 0; i < 8; i++)
 		if (probe->classes & (1U << i))
 			printf(" %s", class_names[i]);
-	printf("\n");
+	printf("\njit: %s\n", probe->flags & SCRIPT_PROBE_JIT ? "yes" : "no");
 	free(probe);
 	return fflush(stdout) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/*
+ * Prints the engine of the program loaded in @prog_fd, when there is one,
+ * as fdinfo shows it: "engine = jit, N bytes[, constants blinded]" or
+ * "engine = interp[ (compiling failed: reason)]".  A kernel that cannot
+ * say only costs a warning.
+ */
+static void print_engine(const char *path, int prog_fd)
+{
+	struct script_prog_info info = { .sz = sizeof(info) };
+	int ret;
+
+	if (prog_fd < 0)
+		return;
+	ret = script_prog_get_info(prog_fd, &info);
+	if (ret < 0) {
+		fflush(stdout);
+		error("%s: cannot tell the engine: %s", path, strerror(-ret));
+		return;
+	}
+	printf("engine = %s", script_engine_name(info.engine));
+	if (info.engine == SCRIPT_ENGINE_JIT)
+		printf(", %llu bytes%s", (unsigned long long)info.jit_bytes,
+		       info.jit_blinded ? ", constants blinded" : "");
+	if (info.jit_error)
+		printf(" (compiling failed: %s)", strerror(-info.jit_error));
+	printf("\n");
 }
 
 /*
@@ -808,6 +842,8 @@ static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "entry",	required_argument,	NULL, 'e' },
+		{ "interp",	no_argument,		NULL, 'I' },
+		{ "load",	no_argument,		NULL, 'l' },
 		{ "steps",	required_argument,	NULL, 's' },
 		{ "stack",	required_argument,	NULL, 'S' },
 		{ "verbose",	no_argument,		NULL, 'v' },
@@ -815,18 +851,24 @@ static int cmd_run(int argc, char **argv)
 		{ }
 	};
 	struct script_run_opts ro = { .sz = sizeof(ro) };
+	int c, i, ret, status = EXIT_FAILURE, prog_fd = -1;
+	bool verbose = false, load = false;
 	void *bufs[5] = { NULL };
 	const char *entry = NULL;
-	int c, i, ret, status = EXIT_FAILURE;
 	struct script_log log;
-	bool verbose = false;
-	__u64 val;
+	__u64 val, flags = 0;
 	struct prog p;
 
-	while ((c = getopt_long(argc, argv, "+e:s:S:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:Ils:S:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			entry = optarg;
+			break;
+		case 'I':
+			flags |= SCRIPT_F_INTERP;
+			break;
+		case 'l':
+			load = true;
 			break;
 		case 's':
 			if (!parse_u64(optarg, &val))
@@ -861,14 +903,30 @@ static int cmd_run(int argc, char **argv)
 		goto out_bufs;
 	if (log_init(&log, verbose))
 		goto out_prog;
-	ro.log = &log;
 
-	ret = script_run(p.insns, p.cnt, &ro);
-	log_print(&log);
+	if (load) {
+		/* The verifier's log is the load's; the run has none. */
+		ret = script_load_flags(p.insns, p.cnt, &log, flags);
+		log_print(&log);
+		if (ret < 0) {
+			report_failure(p.path, log.buf[0] ? "rejected" :
+				       "SCRIPT_LOAD failed", -ret,
+				       log.buf[0] ? (long)log.pc : -1);
+			goto out_log;
+		}
+		prog_fd = ret;
+		ret = script_run_fd(prog_fd, &ro);
+	} else {
+		ro.log = &log;
+		ro.flags = flags;
+		ret = script_run(p.insns, p.cnt, &ro);
+		log_print(&log);
+	}
 	if (!ret) {
 		printf("r0 = %lld (0x%llx)\n", (long long)ro.retval,
 		       (unsigned long long)ro.retval);
 		printf("steps = %llu\n", (unsigned long long)ro.steps);
+		print_engine(p.path, prog_fd);
 		status = fflush(stdout) ? EXIT_FAILURE : EXIT_SUCCESS;
 	} else {
 		/* A rejected program has a log; a stopped run does not. */
@@ -876,11 +934,15 @@ static int cmd_run(int argc, char **argv)
 
 		if (!rejected) {
 			printf("steps = %llu\n", (unsigned long long)ro.steps);
+			print_engine(p.path, prog_fd);
 			fflush(stdout);
 		}
 		report_failure(p.path, rejected ? "rejected" : "run stopped",
 			       -ret, rejected ? log.pc : ro.pc);
 	}
+	if (prog_fd >= 0)
+		close(prog_fd);
+out_log:
 	free(log.buf);
 out_prog:
 	prog_close(&p);
