@@ -7,11 +7,14 @@
  * and prints what they counted; it makes no system call per request.
  *
  *   httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS] [-c MAX_CONNS]
- *         [-o OBJ] [-q] DOCROOT
+ *         [-o OBJ] [-I] [-q] DOCROOT
  *
  * Once listening it prints "httpd: serving DOCROOT on http://ADDR:PORT/
- * with N workers".  It exits 0 after a signal stopped it, 1 when a worker's
- * script failed (it prints the error and the pc), 2 on bad usage.
+ * with N workers (engine ENGINE)", ENGINE "jit" when the kernel compiled
+ * the script and "interp" when the interpreter runs it (-I asks for the
+ * interpreter, so that one boot can compare both).  It exits 0 after a
+ * signal stopped it, 1 when a worker's script failed (it prints the error
+ * and the pc), 2 on bad usage.
  */
 #include <assert.h>
 #include <errno.h>
@@ -86,7 +89,7 @@ static pthread_t main_thread;
 
 static const char usage_text[] =
 "Usage: httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS]\n"
-"             [-c MAX_CONNS] [-o OBJ] [-q] DOCROOT\n"
+"             [-c MAX_CONNS] [-o OBJ] [-I] [-q] DOCROOT\n"
 "Serve the files beneath DOCROOT over HTTP/1.1, the event loop of each\n"
 "worker thread in one script(2) call.\n"
 "  -a ADDR        IPv4 or IPv6 address (default 0.0.0.0)\n"
@@ -95,6 +98,8 @@ static const char usage_text[] =
 "  -t TIMEOUT_MS  request, idle, send, linger timeout (default 10000)\n"
 "  -c MAX_CONNS   connections per worker (default 512)\n"
 "  -o OBJ         the script (default: httpd.bpf.o beside httpd)\n"
+"  -I             run the script with the interpreter, never compiled\n"
+"                 (SCRIPT_F_INTERP)\n"
 "  -q             do not print the counters at exit\n";
 
 static void usage(FILE *f)
@@ -345,6 +350,7 @@ static void print_counters(const struct worker *w, long workers)
 int main(int argc, char **argv)
 {
 	struct script_object_opts oopts = { .sz = sizeof(oopts) };
+	struct script_prog_info info = { .sz = sizeof(info) };
 	static char logbuf[LOG_SIZE];
 	struct script_log log = {
 		.buf = logbuf,
@@ -358,11 +364,11 @@ int main(int argc, char **argv)
 	struct script_object *obj;
 	struct worker *w;
 	bool quiet = false;
-	__u64 one = 1;
+	__u64 one = 1, flags = 0;
 	sigset_t set;
 
 	workers = get_nprocs();
-	while ((opt = getopt(argc, argv, "a:p:w:t:c:o:qh")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:w:t:c:o:Iqh")) != -1) {
 		switch (opt) {
 		case 'a':
 			addr = optarg;
@@ -381,6 +387,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			objpath = optarg;
+			break;
+		case 'I':
+			flags |= SCRIPT_F_INTERP;
 			break;
 		case 'q':
 			quiet = true;
@@ -421,7 +430,7 @@ int main(int argc, char **argv)
 			err[0] ? ": " : "", err);
 		return 1;
 	}
-	prog_fd = script_object_load(obj, &log);
+	prog_fd = script_object_load_flags(obj, &log, flags);
 	if (prog_fd < 0) {
 		fprintf(stderr,
 			"httpd: %s: not loaded: %s (insn %u)\n%s",
@@ -481,8 +490,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!status) {
-		printf("httpd: serving %s on http://%s/ with %ld workers\n",
+		printf("httpd: serving %s on http://%s/ with %ld workers",
 		       root, name, workers);
+		/* Which engine, when the kernel says: a bench compares them. */
+		if (!script_prog_get_info(prog_fd, &info))
+			printf(" (engine %s)", script_engine_name(info.engine));
+		printf("\n");
 		fflush(stdout);
 		sigwait(&set, &sig);
 	}
