@@ -13,7 +13,9 @@
  *			by the script and never reach the server;
  *  scriptctl		runs assembly and raw programs (r0 = 42), rejects a
  *			bad program with the verifier's "insn N:", reports
- *			a fault at its pc, and lists the kernel's ops.
+ *			a fault at its pc, and lists the kernel's ops; run
+ *			-l and -I name the engine the kernel chose, and both
+ *			engines give the same results, faults and budgets.
  *
  * The programs are looked for in $EXAMPLES_DIR, by default the directory
  * of this test.  Each run is bounded in time and its output captured.
@@ -977,6 +979,98 @@ TEST_F(scriptctl, probe)
 	EXPECT_NE(NULL, strstr(row, " yes\n")) TH_LOG("%.80s", row);
 	EXPECT_NE(NULL, strstr(o.out, "move_bg")) TH_LOG("stdout: %s", o.out);
 	EXPECT_NE(NULL, strstr(o.out, "classes: 0xff")) TH_LOG("%s", o.out);
+	output_free(&o);
+}
+
+/* Whether the kernel compiles the programs it loads */
+static bool probe_jit(void)
+{
+	struct script_probe p;
+
+	memset(&p, 0, sizeof(p));
+	return !sys_script(SCRIPT_PROBE, &p, sizeof(p)) &&
+	       (p.flags & SCRIPT_PROBE_JIT);
+}
+
+/*
+ * run -l names the engine: the compiler's when the probe says the kernel
+ * compiles (the test runs with CAP_SYS_ADMIN: constants not blinded), the
+ * interpreter's with -I; the results, a fault and a budget are the same
+ * whichever runs.
+ */
+TEST_F(scriptctl, engines)
+{
+	static const char result[] = "r0 = 1000 (0x3e8)\nsteps = 2002\n";
+	char path[PATH_MAX + 16], fault[PATH_MAX + 16], err[2][256];
+	const char *engine;
+	unsigned long bytes = 0;
+	struct output o;
+	bool jit;
+	int i, n;
+
+	REQUIRE_SCRIPT(return);
+	jit = probe_jit();
+	write_prog(_metadata, self->dir, "loop.s",
+		   "r0 = 0\nl:\nr0 += 1\nif r0 < 1000 goto l\nexit\n", path,
+		   sizeof(path));
+
+	scriptctl(_metadata, (const char *[]){ "run", "-l", path, NULL }, &o);
+	EXPECT_EQ(0, exit_code(o.status)) TH_LOG("stderr: %s", o.err);
+	ASSERT_EQ(0, strncmp(o.out, result, strlen(result))) TH_LOG("%s", o.out);
+	engine = o.out + strlen(result);
+	if (jit) {
+		n = sscanf(engine, "engine = jit, %lu bytes\n", &bytes);
+		EXPECT_EQ(1, n) TH_LOG("%s", engine);
+		EXPECT_LT(0, bytes);
+		EXPECT_EQ(NULL, strstr(engine, "blinded")) TH_LOG("%s", engine);
+		EXPECT_EQ(NULL, strstr(engine, "failed")) TH_LOG("%s", engine);
+	} else {
+		EXPECT_STREQ("engine = interp\n", engine);
+	}
+	output_free(&o);
+
+	/* -I: the interpreter, loaded or run once, with the same result. */
+	scriptctl(_metadata, (const char *[]){ "run", "-l", "-I", path, NULL },
+		  &o);
+	EXPECT_EQ(0, exit_code(o.status)) TH_LOG("stderr: %s", o.err);
+	ASSERT_EQ(0, strncmp(o.out, result, strlen(result))) TH_LOG("%s", o.out);
+	EXPECT_STREQ("engine = interp\n", o.out + strlen(result));
+	output_free(&o);
+	scriptctl(_metadata, (const char *[]){ "run", "--interp", path, NULL },
+		  &o);
+	EXPECT_EQ(0, exit_code(o.status)) TH_LOG("stderr: %s", o.err);
+	EXPECT_STREQ(result, o.out);
+	output_free(&o);
+
+	/* A fault and a budget stop both engines at the same pc and steps. */
+	write_prog(_metadata, self->dir, "fault.s",
+		   "r1 = 0\nr0 = *(u64 *)(r1 + 0)\nexit\n", fault,
+		   sizeof(fault));
+	for (i = 0; i < 2; i++) {
+		scriptctl(_metadata, (const char *[]){ "run",
+			  i ? "-lI" : "-l", fault, NULL }, &o);
+		EXPECT_EQ(1, exit_code(o.status)) TH_LOG("status %#x", o.status);
+		EXPECT_NE(NULL, strstr(o.err, "run stopped at insn 1: "))
+			TH_LOG("%s", o.err);
+		EXPECT_EQ(o.out, strstr(o.out, "steps = 1\nengine = "))
+			TH_LOG("%s", o.out);
+		output_free(&o);
+
+		scriptctl(_metadata, (const char *[]){ "run",
+			  i ? "-lI" : "-l", "-s", "101", path, NULL }, &o);
+		EXPECT_EQ(1, exit_code(o.status)) TH_LOG("status %#x", o.status);
+		EXPECT_NE(NULL, strstr(o.err, strerror(ETIME))) TH_LOG("%s", o.err);
+		EXPECT_EQ(o.out, strstr(o.out, "steps = 101\nengine = "))
+			TH_LOG("%s", o.out);
+		snprintf(err[i], sizeof(err[i]), "%s", o.err);
+		output_free(&o);
+	}
+	EXPECT_STREQ(err[0], err[1]);
+
+	scriptctl(_metadata, (const char *[]){ "probe", NULL }, &o);
+	EXPECT_EQ(0, exit_code(o.status)) TH_LOG("stderr: %s", o.err);
+	EXPECT_NE(NULL, strstr(o.out, jit ? "\njit: yes\n" : "\njit: no\n"))
+		TH_LOG("%s", o.out);
 	output_free(&o);
 }
 

@@ -711,6 +711,38 @@ TEST_F(httpd, get_index)
 	client_close(&c);
 }
 
+/*
+ * The listening line names the engine: the compiler's when
+ * kernel.script_jit is not 0 (a kernel without the compiler keeps it 0),
+ * the interpreter's with -I; the interpreted server serves the same.
+ */
+TEST_F(httpd, engines)
+{
+	static const char *const interp[] = { "-I", NULL };
+	char jit[16] = "0\n";
+	struct response r;
+	ssize_t n = -1;
+	int fd;
+
+	fd = open("/proc/sys/kernel/script_jit", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, jit, sizeof(jit) - 1);
+		close(fd);
+	}
+	ASSERT_LT(0, n) TH_LOG("kernel.script_jit: %s", strerror(errno));
+	EXPECT_NE(NULL, strstr(self->line, jit[0] != '0' ? " (engine jit)\n" :
+			       " (engine interp)\n"))
+		TH_LOG("script_jit %.1s: %s", jit, self->line);
+
+	server_restart(_metadata, self, interp);
+	EXPECT_NE(NULL, strstr(self->line, " (engine interp)\n"))
+		TH_LOG("%s", self->line);
+	ASSERT_EQ(0, exchange(self->port, REQ("GET", "/"), &r, false, NULL));
+	expect_file(_metadata, &r, "index.html", "text/html; charset=utf-8",
+		    true);
+	response_free(&r);
+}
+
 TEST_F(httpd, content_types)
 {
 	struct response r;
