@@ -19,11 +19,18 @@
  *
  * Memory: an access computes its address, masks it as mask_user_address()
  * does (an address past the user range becomes USER_PTR_MAX, a guard page
- * that faults, with no branch to mispredict) and accesses it with AC set
- * (STAC/CLAC), one window per basic block at most, closed before every
- * jump, call and exit.  Each access has an exception table entry in the
- * image whose stub ends the run with -EFAULT at the exact pc and step
- * count; the destination register is untouched, as x86 faults are precise.
+ * that faults, with no branch to mispredict) and accesses it.  Compiled
+ * code runs with AC set, as the body of a user_access_begin() section
+ * does: STAC where it is entered and after each call out of it returns,
+ * CLAC before each call out of it and where it returns, so that no other
+ * kernel code runs with AC set (an interrupt clears it on entry and its
+ * return restores it).  Its only accesses to user memory are the masked
+ * ones; the rest are to its frame on the kernel stack and to the thread's
+ * flags.  A STAC and a CLAC per access or per block would cost more than
+ * the access itself under QEMU's TCG, where each ends a translation block.
+ * Each access has an exception table entry in the image whose stub ends
+ * the run with -EFAULT at the exact pc and step count; the destination
+ * register is untouched, as x86 faults are precise.
  * search_exception_tables() finds the tables through
  * search_script_extables().
  *
@@ -228,7 +235,6 @@ struct script_jit_exsite {
  * @pos: next byte of the code
  * @spos: next byte of the stubs, which follow the code
  * @in_stub: emitting a stub
- * @ac: AC is set here: an access window is open
  * @smap: the CPU has SMAP: windows need STAC and CLAC
  * @blind: blind constants
  * @unpriv: the loader lacks CAP_SYS_ADMIN: a branch history barrier
@@ -248,7 +254,6 @@ struct script_jit_ctx {
 	u32 pos;
 	u32 spos;
 	bool in_stub;
-	bool ac;
 	bool smap;
 	bool blind;
 	bool unpriv;
@@ -444,23 +449,6 @@ static void emit_clac(struct script_jit_ctx *c)
 {
 	if (c->smap)
 		emit3(c, 0x0f, 0x01, 0xca);
-}
-
-/* Close the access window before a jump, a call, an exit or a block */
-static void jit_close_window(struct script_jit_ctx *c)
-{
-	if (c->ac) {
-		emit_clac(c);
-		c->ac = false;
-	}
-}
-
-static void jit_open_window(struct script_jit_ctx *c)
-{
-	if (!c->ac) {
-		emit_stac(c);
-		c->ac = true;
-	}
 }
 
 /* jmp rel32 and jcc rel32 to the image offset @target */
@@ -674,6 +662,7 @@ static void emit_prologue(struct script_jit_ctx *c)
 	for (r = 0; r < __MAX_SCRIPT_REG; r++)
 		emit_load64(c, script_jit_reg[r], X_AUX, r * 8);
 	emit_umax(c);
+	emit_stac(c);
 	emit_indirect_jump_r11(c);
 }
 
@@ -686,6 +675,7 @@ static void emit_epilogue(struct script_jit_ctx *c)
 	int r;
 
 	c->epilogue = jit_here(c);
+	emit_clac(c);
 	emit_load64(c, X_R9, X_RBP, FP_RUN);
 	emit_rm(c, false, false, 0x89, X_AUX, X_R9,
 		offsetof(struct script_jit_run, pc));
@@ -748,9 +738,11 @@ static void emit_yield(struct script_jit_ctx *c, u32 target)
 
 	jit_stub_begin(c);
 	emit_spill_args(c);
+	emit_clac(c);
 	emit_bhb_barrier(c);
 	emit_load64(c, X_RDI, X_RBP, FP_RUN);
 	emit_call(c, script_jit_yield);
+	emit_stac(c);
 	emit_rr0f(c, false, 0xb6, X_AUX2, X_RAX);	/* movzx %al,%r11d */
 	emit_fill_args(c);
 	emit_rm(c, false, false, 0xc7, 0, X_RBP, FP_QUIET);
@@ -772,18 +764,16 @@ static void emit_access_site(struct script_jit_ctx *c, u32 insn_at, u32 pc,
 	s->insn = insn_at;
 	jit_stub_begin(c);
 	s->fixup = jit_here(c);
-	emit_clac(c);
 	emit_leave(c, pc, SCRIPT_JIT_FAULT, n - k);
 	jit_stub_end(c);
 }
 
-/* r11 = the masked address @base + @off, and AC set */
+/* r11 = the masked address @base + @off */
 static void emit_uaddr(struct script_jit_ctx *c, u8 base, s16 off)
 {
 	emit_rm(c, false, true, 0x8d, X_AUX2, base, off);	/* lea */
 	emit_rr(c, true, 0x39, X_UMAX, X_AUX2);			/* cmp */
 	emit_rr0f(c, true, 0x47, X_AUX2, X_UMAX);		/* cmova */
-	jit_open_window(c);
 }
 
 static int emit_ldx(struct script_jit_ctx *c, const struct script_insn *insn,
@@ -1139,11 +1129,13 @@ static void emit_op(struct script_jit_ctx *c, u32 pc, u32 id)
 	u32 stub = c->spos;
 
 	emit_spill_args(c);
+	emit_clac(c);
 	emit_bhb_barrier(c);
 	emit_load64(c, X_RDI, X_RBP, FP_RUN);
 	emit_mov_imm(c, false, X_RSI, id);
 	emit_rm(c, false, true, 0x8d, X_RDX, X_RBP, FP_LEFT);	/* lea */
 	emit_call(c, script_jit_op);
+	emit_stac(c);
 	emit_mov(c, false, X_AUX2, X_RAX);
 	emit_fill_args(c);
 	emit_rr(c, false, 0x85, X_AUX2, X_AUX2);
@@ -1186,7 +1178,6 @@ static int script_jit_pass(struct script_jit_ctx *c,
 
 	c->pos = 0;
 	c->num_sites = 0;
-	c->ac = false;
 	c->in_stub = false;
 	emit_prologue(c);
 	jit_stub_begin(c);
@@ -1198,9 +1189,6 @@ static int script_jit_pass(struct script_jit_ctx *c,
 		const struct script_insn *insn = &insns[pc];
 		s32 off;
 
-		/* A block's code starts after the window of the last one. */
-		if (c->block[pc])
-			jit_close_window(c);
 		if (c->image && c->addrs[pc] != c->pos)
 			return -EFAULT;
 		c->addrs[pc] = c->pos;
@@ -1244,7 +1232,6 @@ static int script_jit_pass(struct script_jit_ctx *c,
 			break;
 		case SCRIPT_JMP:
 		case SCRIPT_JMP32:
-			jit_close_window(c);
 			switch (SCRIPT_OP(insn->code)) {
 			case SCRIPT_JA:
 				off = SCRIPT_CLASS(insn->code) == SCRIPT_JMP32 ?
@@ -1279,7 +1266,6 @@ static int script_jit_pass(struct script_jit_ctx *c,
 			return err;
 		k++;
 	}
-	jit_close_window(c);
 	return 0;
 }
 
