@@ -93,7 +93,7 @@ static const u8 script_jit_reg[__MAX_SCRIPT_REG] = {
 /* What made compiled code return to script_jit_exec() */
 enum script_jit_event {
 	SCRIPT_JIT_EXIT,	/* EXIT at pc, counted */
-	SCRIPT_JIT_CALL,	/* a subprogram call at pc, counted */
+	SCRIPT_JIT_STOP,	/* a subprogram call at pc failed: run->err */
 	SCRIPT_JIT_FAULT,	/* a load or store at pc faulted, not counted */
 	SCRIPT_JIT_PARK,	/* a signal stops the run at pc, not run yet */
 	SCRIPT_JIT_BUDGET,	/* the block at pc would cross the budget */
@@ -105,14 +105,20 @@ enum script_jit_event {
  * @left: steps left in the budget: in and out
  * @flags: the thread's flags, tested at yield points
  * @ctx: the run
- * @pc: out: where the event happened
+ * @st: its state, the frames of subprogram calls in progress
+ * @prog: the program
+ * @pc: in: where the run enters; out: where the event happened
+ * @err: out: why a subprogram call stopped the run
  */
 struct script_jit_run {
 	u64 *regs;
 	u64 left;
 	unsigned long *flags;
 	struct script_run_ctx *ctx;
+	struct script_state *st;
+	const struct script_prog *prog;
 	u32 pc;
+	int err;
 };
 
 /**
@@ -1117,10 +1123,88 @@ static int emit_jcond(struct script_jit_ctx *c, const struct script_insn *insn,
 	return 0;
 }
 
-/* A subprogram call, EXIT: back to script_jit_exec() */
-static void emit_event(struct script_jit_ctx *c, u32 pc, u32 event)
+static u32 script_jit_call(struct script_jit_run *run, u32 pc);
+static void *script_jit_ret(struct script_jit_run *run);
+
+/* r0 to r10 to the run's registers, and back */
+static void emit_spill_all(struct script_jit_ctx *c)
 {
-	emit_leave(c, pc, event, 0);
+	int r;
+
+	emit_load64(c, X_AUX, X_RBP, FP_REGS);
+	for (r = 0; r < __MAX_SCRIPT_REG; r++)
+		emit_store64(c, X_AUX, r * 8, script_jit_reg[r]);
+}
+
+static void emit_fill_all(struct script_jit_ctx *c)
+{
+	int r;
+
+	emit_load64(c, X_AUX, X_RBP, FP_REGS);
+	for (r = 0; r < __MAX_SCRIPT_REG; r++)
+		emit_load64(c, script_jit_reg[r], X_AUX, r * 8);
+	emit_umax(c);
+}
+
+/*
+ * A subprogram call at @pc to @target: script_jit_call() keeps the
+ * caller's frame in struct script_state as the interpreter does, then a
+ * direct jump.  A signal or a failed call leaves with the call not run.
+ */
+static void emit_pseudo_call(struct script_jit_ctx *c, u32 pc, u32 target)
+{
+	u32 stub = c->spos;
+
+	emit_spill_all(c);
+	emit_clac(c);
+	emit_bhb_barrier(c);
+	emit_load64(c, X_RDI, X_RBP, FP_RUN);
+	emit_mov_imm(c, false, X_RSI, pc);
+	emit_call(c, script_jit_call);
+	emit_stac(c);
+	emit_mov(c, false, X_AUX2, X_RAX);
+	emit_fill_args(c);
+	emit_load64(c, script_jit_reg[SCRIPT_REG_10], X_AUX,
+		    SCRIPT_REG_10 * 8);
+	emit_rr(c, false, 0x85, X_AUX2, X_AUX2);
+	emit_jcc(c, CC_NE, stub);
+	emit_jmp(c, c->addrs[target]);
+
+	/* The event is in r11d already. */
+	jit_stub_begin(c);
+	emit_rm(c, false, true, 0x81, 0, X_RBP, FP_LEFT);	/* add */
+	emit_u32(c, 1);
+	emit_mov_imm(c, false, X_AUX, pc);
+	emit_jmp(c, c->epilogue);
+	jit_stub_end(c);
+}
+
+/*
+ * EXIT: of the main program, back to script_jit_exec(); of a subprogram,
+ * script_jit_ret() restores the caller and gives the code of its return
+ * site, an entry point, reached through the entry's indirect jump.
+ */
+static void emit_exit(struct script_jit_ctx *c, u32 pc)
+{
+	u32 sub;
+
+	emit_load64(c, X_AUX, X_RBP, FP_REGS);
+	emit_rm(c, false, false, 0x83, 7, X_AUX,		/* cmp $0 */
+		(int)offsetof(struct script_state, depth) -
+		(int)offsetof(struct script_state, regs));
+	emit1(c, 0);
+	sub = emit_jcc_fwd(c, CC_NE);
+	emit_leave(c, pc, SCRIPT_JIT_EXIT, 0);
+	jit_fix(c, sub);
+	emit_spill_args(c);
+	emit_clac(c);
+	emit_bhb_barrier(c);
+	emit_load64(c, X_RDI, X_RBP, FP_RUN);
+	emit_call(c, script_jit_ret);
+	emit_stac(c);
+	emit_mov(c, true, X_AUX2, X_RAX);
+	emit_fill_all(c);
+	emit_indirect_jump_r11(c);
 }
 
 /* An op: a call to script_jit_op(), which parks the run when it stops */
@@ -1244,13 +1328,13 @@ static int script_jit_pass(struct script_jit_ctx *c,
 				break;
 			case SCRIPT_CALL:
 				if (insn->src_reg == SCRIPT_PSEUDO_CALL)
-					emit_event(c, pc, SCRIPT_JIT_CALL);
+					emit_pseudo_call(c, pc, pc + insn->imm + 1);
 				else
 					emit_op(c, pc, insn->imm);
 				err = 0;
 				break;
 			case SCRIPT_EXIT:
-				emit_event(c, pc, SCRIPT_JIT_EXIT);
+				emit_exit(c, pc);
 				err = 0;
 				break;
 			default:
@@ -1516,6 +1600,35 @@ static int script_jit_op(struct script_jit_run *run, u32 id, u64 *left)
 	return err;
 }
 
+/*
+ * Called from compiled code: a subprogram call at @pc, counted.  Return:
+ * 0 to go on into the callee, SCRIPT_JIT_PARK when a signal stops the run
+ * at the call, SCRIPT_JIT_STOP when the call fails (run->err).
+ */
+static u32 script_jit_call(struct script_jit_run *run, u32 pc)
+{
+	int err;
+
+	if (script_yield(run->ctx))
+		return SCRIPT_JIT_PARK;
+	err = script_call(run->st, run->ctx, pc);
+	if (err) {
+		run->err = err;
+		return SCRIPT_JIT_STOP;
+	}
+	return 0;
+}
+
+/* Called from compiled code: a subprogram's EXIT; the code to go on at */
+static void *script_jit_ret(struct script_jit_run *run)
+{
+	const struct script_prog *prog = run->prog;
+	u32 pc = script_return(run->st);
+
+	return prog->jit->image +
+	       prog->jit->entry[array_index_nospec(pc, prog->len)];
+}
+
 /* Called from compiled code: a yield point's slow path */
 static bool script_jit_yield(struct script_jit_run *run)
 {
@@ -1545,6 +1658,8 @@ int script_jit_exec(const struct script_prog *prog, struct script_run_ctx *ctx,
 		.regs = st->regs,
 		.flags = &current_thread_info()->flags,
 		.ctx = ctx,
+		.st = st,
+		.prog = prog,
 	};
 	u32 pc = *pcp, event;
 	u64 steps = *stepsp;
@@ -1572,19 +1687,9 @@ int script_jit_exec(const struct script_prog *prog, struct script_run_ctx *ctx,
 			ctx->retval = st->regs[SCRIPT_REG_0];
 			err = 0;
 			break;
-		case SCRIPT_JIT_CALL:
-			if (script_yield(ctx)) {
-				steps--;
-				err = SCRIPT_PARKED;
-				break;
-			}
-			err = script_call(st, ctx, pc);
-			if (err) {
-				steps--;
-				break;
-			}
-			pc += prog->insns[pc].imm + 1;
-			continue;
+		case SCRIPT_JIT_STOP:
+			err = run.err;
+			break;
 		case SCRIPT_JIT_FAULT:
 			err = -EFAULT;
 			break;
