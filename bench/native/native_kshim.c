@@ -203,6 +203,14 @@ bool capable(int cap)
 	return false;
 }
 
+/* The loader has CAP_SYS_ADMIN: the compiler does not blind constants. */
+struct user_namespace init_user_ns;
+
+bool ns_capable_noaudit(struct user_namespace *ns, int cap)
+{
+	return true;
+}
+
 /* No seccomp filter kills a thread here. */
 void __noreturn do_exit(long code)
 {
