@@ -21,6 +21,13 @@
  * ENOSYS (entry and exit, no body): both measured here, interleaved, and
  * subtracted run by run.  What user mode cannot show is left out: STAC
  * and CLAC around each user access (none in a getpid op).
+ *
+ * The compiler (kernel/script/jit.c, issue 18) is built into each variant
+ * too, over native_jit.c's code memory: the per-instruction cases, the
+ * loop, the chain and the web server's replay run again with the program
+ * compiled (impl "native-jit", the same case names), the emitted code
+ * itself timed; and "jit_compile_*" times script_jit_compile() and
+ * script_jit_free() of the verifier's programs, per instruction.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,17 +63,23 @@ struct variant {
 	long (*script)(unsigned int cmd, void *uattr, size_t usize);
 	int (*close_file)(unsigned int fd);
 	u64 (*op_body)(const u64 *args, u64 reps);
+	int (*jit_compile)(struct script_prog *prog, bool blind);
+	void (*jit_free)(struct script_prog *prog);
+	int *jit_sysctl;
 };
 
 static const struct variant variants[] = {
 	{ "retpoline", "kernel CFLAGS, retpoline + ITS return thunk (this host's mode)",
 	  script_run_retpoline, script_verify_retpoline,
 	  shim_kselftest_retpoline, __do_sys_script_retpoline,
-	  shim_close_file_retpoline, shim_op_body_loop_retpoline },
+	  shim_close_file_retpoline, shim_op_body_loop_retpoline,
+	  script_jit_compile_retpoline, script_jit_free_retpoline,
+	  &sysctl_script_jit_retpoline },
 	{ "plain", "kernel CFLAGS, thunks as plain jmp/ret (no retpoline needed)",
 	  script_run_plain, script_verify_plain, shim_kselftest_plain,
 	  __do_sys_script_plain, shim_close_file_plain,
-	  shim_op_body_loop_plain },
+	  shim_op_body_loop_plain, script_jit_compile_plain,
+	  script_jit_free_plain, &sysctl_script_jit_plain },
 };
 
 #define NVARIANTS	ARRAY_SIZE(variants)
@@ -304,6 +317,7 @@ enum kind {
 	K_HTTPD,	/* replays of the web server's runs, per request */
 	K_SYSCALL,	/* one script(2) body (syscall.c) per rep */
 	K_OPBODY,	/* one direct call of memchr's op per rep */
+	K_COMPILE,	/* one compile and free per rep, per instruction */
 };
 
 struct bcase {
@@ -321,13 +335,17 @@ struct bcase {
 	long (*host)(u64 reps);
 	bool wall;	/* K_HOST timed by the wall clock, not CPU time */
 	int httpd;	/* K_HTTPD: the httpd case */
+	bool jit;	/* the programs are compiled: impl native-jit */
+	struct script_prog *jprog;	/* K_HTTPD, K_COMPILE: the program */
+	unsigned long code_bytes;	/* K_COMPILE: the image's size */
+	bool pool;	/* K_COMPILE: code memory from shim_jit_pool's pool */
 	struct script_attr attr;	/* K_SYSCALL */
 	u64 reps;
 	double *samples;
 	double min, median, max;
 };
 
-#define MAX_CASES	64
+#define MAX_CASES	128
 static struct bcase cases[MAX_CASES];
 static unsigned int ncases;
 static int devzero = -1, devrandom = -1;
@@ -365,11 +383,16 @@ static void add_delta(const char *name, const struct variant *v,
 	c->k = K * n;
 }
 
-/* A load of @n instructions by script(2)'s SCRIPT_LOAD: the descriptor */
+/*
+ * A load of @n instructions by script(2)'s SCRIPT_LOAD: the descriptor.
+ * Interpreted (SCRIPT_F_INTERP), as syscall.c's cases were measured
+ * before the compiler.
+ */
 static int load_prog(const struct variant *v, const struct script_insn *insns,
 		     u32 n)
 {
 	struct script_attr attr = {
+		.flags = SCRIPT_F_INTERP,
 		.insns = (uintptr_t)insns,
 		.insn_cnt = n,
 	};
@@ -380,14 +403,57 @@ static int load_prog(const struct variant *v, const struct script_insn *insns,
 	return fd;
 }
 
-static struct bcase *find_case(const char *name)
+/* The case @name of the interpreter (@jit false) or the compiled code */
+static struct bcase *find_case_of(const char *name, bool jit)
 {
 	unsigned int i;
 
 	for (i = 0; i < ncases; i++)
-		if (!strcmp(cases[i].name, name))
+		if (!strcmp(cases[i].name, name) && cases[i].jit == jit)
 			return &cases[i];
 	return NULL;
+}
+
+static struct bcase *find_case(const char *name)
+{
+	return find_case_of(name, false);
+}
+
+/* @p compiled by @v's compiler, constants not blinded (CAP_SYS_ADMIN) */
+static struct script_prog *jit_prog(const struct variant *v,
+				    struct script_prog *p)
+{
+	int err = v->jit_compile(p, false);
+
+	if (err || !p->jit)
+		die("%s: script_jit_compile of %u insns: %d", v->name, p->len,
+		    err);
+	return p;
+}
+
+/* The compiled twin of a case of the interpreter */
+static struct bcase *add_jit_case(const char *name, const struct variant *v,
+				  enum kind kind, const char *metric,
+				  const char *what)
+{
+	struct bcase *c = add_case(name, v, kind, metric, what);
+
+	c->impl = "native-jit";
+	c->jit = true;
+	return c;
+}
+
+/* A per-instruction case of the compiled code, as add_delta()'s */
+static void add_delta_jit(const char *name, const struct variant *v,
+			  const struct script_insn *body, u32 n,
+			  struct script_prog *base, const char *metric,
+			  const char *what)
+{
+	struct bcase *c = add_jit_case(name, v, K_DELTA, metric, what);
+
+	c->body = jit_prog(v, loop_prog(body, n, K));
+	c->base = base;
+	c->k = K * n;
 }
 
 static long host_getppid(u64 reps)
@@ -478,7 +544,18 @@ static double sample(struct bcase *c, u64 reps, u64 *elapsed)
 		*elapsed = now_ns() - t0;
 		return (double)*elapsed / ((double)reps * c->vlen);
 	case K_HTTPD:
-		return httpd_sample(c->httpd, c->v->run, reps, elapsed);
+		return httpd_sample(c->httpd, c->v->run, c->jprog, reps,
+				    elapsed);
+	case K_COMPILE:
+		shim_jit_pool = c->pool;
+		t0 = now_ns();
+		for (i = 0; i < reps; i++) {
+			jit_prog(c->v, c->jprog);
+			c->v->jit_free(c->jprog);
+		}
+		*elapsed = now_ns() - t0;
+		shim_jit_pool = 0;
+		return (double)*elapsed / ((double)reps * c->jprog->len);
 	case K_SYSCALL:
 		t0 = now_ns();
 		for (i = 0; i < reps; i++)
@@ -864,6 +941,73 @@ static struct script_insn memchr_setup[4];
 static const u32 vsizes[] = { 1024, 8192, 65536 };
 static const char *const vnames[] = { "verify_1k", "verify_8k", "verify_64k" };
 
+static const char *const jnames[] = {
+	"jit_compile_1k", "jit_compile_8k", "jit_compile_64k"
+};
+
+static const char *const gnames[] = {
+	"jit_codegen_1k", "jit_codegen_8k", "jit_codegen_64k"
+};
+
+/*
+ * The compiled code's cases: the interpreter's programs compiled, and
+ * the compiler's own time on the verifier's programs.
+ */
+static void add_jit_cases(const struct variant *v)
+{
+	struct script_prog *base = jit_prog(v, loop_prog(NULL, 0, 0));
+	struct bcase *c;
+	unsigned int j;
+
+	add_delta_jit("alu64_add_imm", v, alu, ARRAY_SIZE(alu), base,
+		      "ns_per_insn", "ALU64 add imm, compiled");
+	add_delta_jit("alu_mix8", v, mix, ARRAY_SIZE(mix), base,
+		      "ns_per_insn", "8 ALU opcodes in turn, compiled");
+	add_delta_jit("jmp_taken", v, br, ARRAY_SIZE(br), base,
+		      "ns_per_branch", "taken forward jeq, compiled");
+	add_delta_jit("ldx_dw", v, ldx, ARRAY_SIZE(ldx), base,
+		      "ns_per_load", "masked 8-byte load, compiled");
+	add_delta_jit("stx_dw", v, stx, ARRAY_SIZE(stx), base,
+		      "ns_per_store", "masked 8-byte store, compiled");
+	add_delta_jit("subprog_call", v, call, ARRAY_SIZE(call), base,
+		      "ns_per_call", "call + exit of a subprogram, compiled");
+	add_delta_jit("op_dispatch_null", v, op, ARRAY_SIZE(op), base,
+		      "ns_per_op", "op call, null getpid body, compiled");
+	c = add_jit_case("loop_iter", v, K_LOOP, "ns_per_iteration",
+			 "add + back-edge jlt (a yield point), compiled");
+	c->body = base;
+	c = add_jit_case("chain_getpid_null", v, K_LOOP, "ns_per_op",
+			 "getpid op + 2 loop insns, null body, compiled");
+	c->body = jit_prog(v, loop_prog(op, 1, 1));
+	c = add_jit_case("op_memchr1", v, K_DELTA, "ns_per_op",
+			 "memchr op of 1 byte (found), compiled");
+	c->body = jit_prog(v, loop_prog_setup(memchr_setup,
+					      ARRAY_SIZE(memchr_setup),
+					      memchr_op, ARRAY_SIZE(memchr_op),
+					      K));
+	c->base = jit_prog(v, loop_prog_setup(memchr_setup,
+					      ARRAY_SIZE(memchr_setup),
+					      NULL, 0, 0));
+	c->k = K;
+	for (j = 0; j < ARRAY_SIZE(vsizes); j++) {
+		struct script_insn *insns = verifier_prog(vsizes[j]);
+
+		c = add_jit_case(jnames[j], v, K_COMPILE, "ns_per_insn",
+				 "script_jit_compile() + free, per instruction");
+		c->jprog = prog_of(insns, vsizes[j]);
+		free(insns);
+		jit_prog(v, c->jprog);
+		c->code_bytes = shim_jit_bytes;
+		v->jit_free(c->jprog);
+
+		c = add_jit_case(gnames[j], v, K_COMPILE, "ns_per_insn",
+				 "the same, code memory from a pool: the passes alone");
+		c->jprog = prog_of(cases[ncases - 2].jprog->insns, vsizes[j]);
+		c->code_bytes = cases[ncases - 2].code_bytes;
+		c->pool = true;
+	}
+}
+
 static void add_variant_cases(const struct variant *v)
 {
 	struct script_insn setup[] = {
@@ -932,6 +1076,8 @@ static void add_variant_cases(const struct variant *v)
 			    err_pc);
 	}
 
+	add_jit_cases(v);
+
 	/* Each program runs once, to its expected end, before it is timed. */
 	for (j = 0; j < ncases; j++) {
 		c = &cases[j];
@@ -995,7 +1141,11 @@ static void add_httpd_cases(void)
 	unsigned int i, j;
 	int len;
 
+	struct script_prog *jprogs[NVARIANTS];
+
 	len = httpd_setup(httpd_path, variants[0].verify);
+	for (j = 0; j < NVARIANTS; j++)
+		jprogs[j] = jit_prog(&variants[j], httpd_prog_copy());
 	for (i = 0; i < ARRAY_SIZE(httpd_cfgs); i++) {
 		h = &httpd_cfgs[i];
 		h->id = httpd_add_case(variants[0].run, h->conns, h->rounds,
@@ -1005,6 +1155,14 @@ static void add_httpd_cases(void)
 				     "ns_per_request",
 				     "httpd replay: interpreter, ops, no syscalls");
 			c->httpd = h->id;
+		}
+		/* The same replays by the compiled program: same steps, r0 */
+		for (j = 0; j < NVARIANTS; j++) {
+			c = add_jit_case(h->name, &variants[j], K_HTTPD,
+					 "ns_per_request",
+					 "httpd replay, compiled: code, ops, no syscalls");
+			c->httpd = h->id;
+			c->jprog = jprogs[j];
 		}
 	}
 	printf("httpd: %s, %d instructions, verified; recorded %u runs per case\n",
@@ -1408,6 +1566,38 @@ static void report_httpd(unsigned int runs)
 			printf(" break-even at %.0f ns per system call\n",
 			       med / nsys);
 		}
+		/* The compiled program's replay less the layer */
+		for (j = 0; j < NVARIANTS; j++) {
+			struct bcase *ci;
+
+			snprintf(name, sizeof(name), "%s/%s", h->name,
+				 variants[j].name);
+			c = find_case_of(name, true);
+			ci = find_case(name);
+			if (!c || !ci)
+				continue;
+			for (r = 0; r < runs; r++)
+				net[r] = c->samples[r] - layer;
+			stats(net, runs, &mn, &med, &mx);
+			ratio = med / saved_med;
+			snprintf(name, sizeof(name), "%s_interp_dispatch/%s",
+				 h->name, variants[j].name);
+			snprintf(extra, sizeof(extra),
+				 ", \"derived\": \"%s/%s (compiled) - %s_replay_layer\", \"insns_per_request\": %.1f, \"transitions_saved_median_ns\": %.3f, \"ratio_to_transitions_saved\": %.4f, \"ratio_to_interpreted_replay\": %.4f, \"break_even_syscall_ns\": %.1f",
+				 h->name, variants[j].name, h->name, insns,
+				 saved_med, ratio,
+				 (c->median - layer) / (ci->median - layer),
+				 med / nsys);
+			json_row(name, "native-jit", "ns_per_request", runs,
+				 mn, med, mx, extra);
+			print_row(name, "ns_per_request", mn, med, mx,
+				  "compiled: replay - layer: code + dispatch + op code");
+			printf("  %-9s compiled: %.0f ns per request, %.2fx",
+			       variants[j].name, med,
+			       (c->median - layer) / (ci->median - layer));
+			printf(" the interpreted replay's (less the layer);");
+			printf(" %.2fx the transitions saved\n", ratio);
+		}
 	}
 }
 
@@ -1452,6 +1642,13 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	shim_task_init(getpid());
 	shim_install_fault_handler();
+	/*
+	 * The self-test as on a kernel with kernel.script_jit 0: syscall.c
+	 * loads and runs with the interpreter, whose faults the SIGSEGV
+	 * handler fixes up (it does not know compiled code's).
+	 */
+	for (i = 0; i < NVARIANTS; i++)
+		*variants[i].jit_sysctl = 0;
 	devzero = open("/dev/zero", O_RDONLY);
 	devrandom = open("/dev/urandom", O_RDONLY);
 	if (devzero < 0 || devrandom < 0)
@@ -1464,6 +1661,13 @@ int main(int argc, char **argv)
 	printf("selftest: %u checks passed (%lu user-access faults fixed up)\n",
 	       checks, shim_fixups);
 
+	/*
+	 * kernel.script_jit 1 from here: a program with compiled code runs
+	 * it.  syscall.c's cases load with SCRIPT_F_INTERP (load_prog()), the
+	 * compiled cases compile their programs themselves.
+	 */
+	for (i = 0; i < NVARIANTS; i++)
+		*variants[i].jit_sysctl = 1;
 	for (i = 0; i < NVARIANTS; i++)
 		add_variant_cases(&variants[i]);
 	add_host_cases();
@@ -1481,10 +1685,18 @@ int main(int argc, char **argv)
 	report_header(runs, sample_ms);
 	for (i = 0; i < ncases; i++) {
 		struct bcase *c = &cases[i];
+		char label[sizeof(c->name) + 8], extra[128] = "";
 
+		if (c->kind == K_COMPILE)
+			snprintf(extra, sizeof(extra),
+				 ", \"code_bytes\": %lu, \"code_bytes_per_insn\": %.1f",
+				 c->code_bytes,
+				 (double)c->code_bytes / c->jprog->len);
 		json_row(c->name, c->impl, c->metric, runs, c->min, c->median,
-			 c->max, NULL);
-		print_row(c->name, c->metric, c->min, c->median, c->max, c->what);
+			 c->max, extra);
+		snprintf(label, sizeof(label), "%.*s%s",
+			 (int)sizeof(c->name) - 1, c->name, c->jit ? " [jit]" : "");
+		print_row(label, c->metric, c->min, c->median, c->max, c->what);
 	}
 	report_projection(runs);
 	report_derived(runs);

@@ -328,8 +328,12 @@ static void record_run(httpd_run_fn fn, unsigned int conns, unsigned int rounds,
 	run->requests = cl.responses;
 }
 
-/* One replay of @run; its thread CPU time. */
-static u64 replay_run(httpd_run_fn fn, struct httpd_run *run)
+/*
+ * One replay of @run by @p (the web server's program, compiled or not:
+ * NULL for the one recorded); its thread CPU time.
+ */
+static u64 replay_run(httpd_run_fn fn, const struct script_prog *p,
+		      struct httpd_run *run)
 {
 	struct script_run_ctx ctx;
 	u64 t0, t;
@@ -342,7 +346,7 @@ static u64 replay_run(httpd_run_fn fn, struct httpd_run *run)
 	ctx.stack_hi = ctx.stack_lo + sizeof(mem->stack);
 	shim_sys_replay_start(run->rec);
 	t0 = thread_ns();
-	err = fn(prog, &ctx);
+	err = fn(p ? p : prog, &ctx);
 	t = thread_ns() - t0;
 	if (!shim_sys_replay_stop() || err || ctx.steps != run->steps ||
 	    ctx.retval != run->retval || mem->ctl.requests != run->requests)
@@ -409,8 +413,21 @@ int httpd_add_case(httpd_run_fn fn, unsigned int conns, unsigned int rounds,
 	return ncases++;
 }
 
-/* @reps replays of A and B: ns per request of the difference. */
-double httpd_sample(int id, httpd_run_fn fn, u64 reps, u64 *elapsed)
+/* A copy of the web server's program, for the compiler */
+struct script_prog *httpd_prog_copy(void)
+{
+	size_t size = sizeof(*prog) + prog->len * sizeof(prog->insns[0]);
+	struct script_prog *p = malloc(size);
+
+	if (!p)
+		httpd_die("out of memory");
+	memcpy(p, prog, size);
+	return p;
+}
+
+/* @reps replays of A and B by @p: ns per request of the difference. */
+double httpd_sample(int id, httpd_run_fn fn, const struct script_prog *p,
+		    u64 reps, u64 *elapsed)
 {
 	struct httpd_case *hc = &cases[id];
 	double d = 0;
@@ -418,8 +435,8 @@ double httpd_sample(int id, httpd_run_fn fn, u64 reps, u64 *elapsed)
 
 	*elapsed = 0;
 	for (i = 0; i < reps; i++) {
-		ta = replay_run(fn, &hc->a);
-		tb = replay_run(fn, &hc->b);
+		ta = replay_run(fn, p, &hc->a);
+		tb = replay_run(fn, p, &hc->b);
 		d += (double)tb - ta;
 		*elapsed += ta + tb;
 	}
@@ -453,10 +470,10 @@ void httpd_counts(int id, httpd_run_fn fn, double *insns, double *ops,
 	*insns = ((double)hc->b.steps - hc->a.steps) / hc->requests;
 	atomic_set(&shim_trace_key.enabled, 1);
 	memset(shim_op_count, 0, sizeof(a));
-	replay_run(fn, &hc->a);
+	replay_run(fn, NULL, &hc->a);
 	memcpy(a, shim_op_count, sizeof(a));
 	memset(shim_op_count, 0, sizeof(a));
-	replay_run(fn, &hc->b);
+	replay_run(fn, NULL, &hc->b);
 	atomic_set(&shim_trace_key.enabled, 0);
 	for (i = 0; i < __SCRIPT_OP_MAX; i++)
 		ops[i] = ((double)shim_op_count[i] - a[i]) / hc->requests;

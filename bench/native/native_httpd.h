@@ -25,8 +25,9 @@ typedef int (*httpd_verify_fn)(const struct script_insn *insns,
 int httpd_setup(const char *objpath, httpd_verify_fn verify);
 int httpd_add_case(httpd_run_fn fn, unsigned int conns, unsigned int rounds,
 		   unsigned int records, double *real_ns);
-double httpd_sample(int id, httpd_run_fn fn, unsigned long long reps,
-		    unsigned long long *elapsed);
+double httpd_sample(int id, httpd_run_fn fn, const struct script_prog *p,
+		    unsigned long long reps, unsigned long long *elapsed);
+struct script_prog *httpd_prog_copy(void);
 double httpd_layer_ns(int id);
 void httpd_counts(int id, httpd_run_fn fn, double *insns, double *ops,
 		  double *nrs);

@@ -60,6 +60,10 @@ double shim_sys_replay_cost(const struct shim_recording *r, unsigned int reps);
 
 /* native_shim.c */
 extern unsigned long shim_warnings, shim_fixups;
+/* native_jit.c: the bytes of the last image the compiler mapped */
+extern unsigned long shim_jit_bytes;
+/* native_jit.c: code memory from a pool made once, no page table work */
+extern int shim_jit_pool;
 /* ops called while shim_trace_key is on, by id */
 extern struct static_key shim_trace_key;
 extern unsigned long shim_op_count[];
@@ -103,6 +107,13 @@ long __do_sys_script_retpoline(unsigned int cmd, void *uattr, size_t usize);
 long __do_sys_script_plain(unsigned int cmd, void *uattr, size_t usize);
 int shim_close_file_retpoline(unsigned int fd);
 int shim_close_file_plain(unsigned int fd);
+
+/* jit.c, in each variant: the compiler, and kernel.script_jit */
+int script_jit_compile_retpoline(struct script_prog *prog, bool blind);
+int script_jit_compile_plain(struct script_prog *prog, bool blind);
+void script_jit_free_retpoline(struct script_prog *prog);
+void script_jit_free_plain(struct script_prog *prog);
+extern int sysctl_script_jit_retpoline, sysctl_script_jit_plain;
 
 /* native_kbench.c: direct calls of memchr's op */
 u64 shim_op_body_loop_retpoline(const u64 *args, u64 reps);

@@ -39,4 +39,10 @@ __x86_return_thunk:
 	ret
 	int3
 
+	/* For the compiler (asm/cpufeature.h): this variant's thunks */
+	.section .rodata
+	.globl shim_thunks_retpoline
+shim_thunks_retpoline:
+	.byte 0
+
 	.section .note.GNU-stack, "", @progbits

@@ -43,4 +43,10 @@ __x86_return_thunk:
 	ret
 	int3
 
+	/* For the compiler (asm/cpufeature.h): this variant's thunks */
+	.section .rodata
+	.globl shim_thunks_retpoline
+shim_thunks_retpoline:
+	.byte 1
+
 	.section .note.GNU-stack, "", @progbits

@@ -37,6 +37,19 @@
 
 #ifndef __ASSEMBLY__
 
+/*
+ * The kernel's entry, with offsets relative to its fields: the compiler
+ * writes its tables so (kernel/script/jit.c); native_jit.c's
+ * search_extable() reads them, which nothing here calls.
+ */
+struct exception_table_entry {
+	int insn, fixup, data;
+};
+
+const struct exception_table_entry *
+search_extable(const struct exception_table_entry *base, size_t num,
+	       unsigned long value);
+
 #define _ASM_EXTABLE_TYPE(from, to, type)			\
 	" .pushsection \"__shim_extable\",\"a\"\n"		\
 	" .balign 8\n"						\

@@ -63,6 +63,12 @@ void shim_warn(const char *file, int line, const char *cond) __cold;
 #define WARN_ON(condition)	WARN_ON_ONCE(condition)
 
 #define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
+#define ALIGN(x, a)		(((x) + ((typeof(x))(a) - 1)) & ~((typeof(x))(a) - 1))
+
+#define WARN_ONCE(condition, fmt...)	WARN_ON_ONCE(condition)
+
+/* include/linux/random.h, in native_jit.c: for the constant blinding */
+u32 get_random_u32(void);
 #define __init
 #define __read_mostly
 #define late_initcall(fn)

@@ -50,4 +50,8 @@ typedef struct {
 	s64 counter;
 } atomic64_t;
 
+typedef struct {
+	long counter;
+} atomic_long_t;
+
 #endif /* _SHIM_LINUX_TYPES_H */

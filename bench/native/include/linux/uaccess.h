@@ -37,6 +37,8 @@
 /* arch/x86/kernel/cpu/common.c: TASK_SIZE_MAX with 4-level paging */
 #define SHIM_USER_PTR_MAX	0x00007ffffffff000UL
 #define PAGE_SIZE		4096UL
+#define PAGE_SHIFT		12
+#define PAGE_ALIGN(x)		ALIGN(x, PAGE_SIZE)
 
 #define ASM_CALL_CONSTRAINT	"+r" (current_stack_pointer)
 register unsigned long current_stack_pointer asm("rsp");

@@ -18,4 +18,8 @@
 #define get_unaligned(ptr)	__get_unaligned_t(typeof(*(ptr)), (ptr))
 #define put_unaligned(val, ptr)	__put_unaligned_t(typeof(*(ptr)), (val), (ptr))
 
+#include <linux/swab.h>
+
+#define put_unaligned_le32(val, p)	__put_unaligned_t(u32, (val), (p))
+
 #endif

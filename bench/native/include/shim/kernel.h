@@ -28,6 +28,8 @@
 #define CONFIG_MITIGATION_RETPOLINE	1
 #define CONFIG_SCRIPT			1
 #define CONFIG_SCRIPT_RESTRICT_DEFAULT	0
+/* The compiler, kernel/script/jit.c, over the shims of native_jit.c */
+#define CONFIG_SCRIPT_JIT		1
 /*
  * The test kernel has no CONFIG_COMPAT; a distribution kernel has it, and
  * then in_compat_syscall() is one test of the thread's status word.  The
