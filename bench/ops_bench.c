@@ -9,10 +9,22 @@
  *          (SCRIPT_RUN) and by program fd (SCRIPT_RUN_FD);
  *  call    SCRIPT_RUN_FD and SCRIPT_RUN of an empty program against
  *          getppid();
- *  interp  the interpreter alone: ns per ALU instruction, taken branch,
- *          checked load and store, subprogram call and loop iteration;
+ *  interp  the engines alone, the interpreter (script-fd) and the
+ *          compiled code (script-fd-jit) side by side: ns per ALU
+ *          instruction, taken branch, load and store, subprogram call, op
+ *          call and loop iteration;
  *  verify  SCRIPT_VERIFY of 1K, 8K and 64K instruction programs
- *          (straight-line, branchy, many subprograms): ns per instruction.
+ *          (straight-line, branchy, many subprograms): ns per instruction;
+ *  compile SCRIPT_LOAD of the same programs with the interpreter
+ *          (SCRIPT_F_INTERP) and compiled, and the difference: the
+ *          compiler's ns per instruction, and its code bytes per
+ *          instruction.
+ *
+ * Programs run by descriptor are loaded twice: with SCRIPT_F_INTERP
+ * ("script-fd", the interpreter, as issue 17 measured it) and without
+ * ("script-fd-jit", compiled when the kernel has the compiler; the
+ * descriptor's fdinfo must say "script-engine: jit", or the compiled rows
+ * are left out with a BENCH-ERROR).
  *
  * The measurements of one group (the implementations of one case, or all
  * the cases of a small bench) are first calibrated to about SAMPLE_MS
@@ -110,16 +122,58 @@ static void emit(struct prog *p, struct script_insn insn)
 	p->insns[p->len++] = insn;
 }
 
+static void progress(const char *fmt, ...);
+
 static long sys_script(unsigned int cmd, struct script_attr *attr)
 {
 	return syscall(__NR_script, cmd, attr, sizeof(*attr));
 }
 
-/* Loads @p; on rejection dies with the verifier's reason. */
-static int load_prog(const struct prog *p)
+/*
+ * The value of the line "@key:" of a loaded program's fdinfo, as a
+ * number; -1 when there is no such line.  @str, when not NULL, gets the
+ * value as text.
+ */
+static long fdinfo_value(int fd, const char *key, char *str, size_t size)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *val = line + klen + 1;
+
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		val += strspn(val, " \t");
+		val[strcspn(val, "\n")] = 0;
+		if (str)
+			snprintf(str, size, "%s", val);
+		v = strtol(val, NULL, 0);
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+/* Compiled programs are measured: the kernel compiled a test program. */
+static int have_jit;
+
+/*
+ * Loads @p with SCRIPT_F_* @flags; on rejection dies with the verifier's
+ * reason.  Without SCRIPT_F_INTERP the program must have been compiled
+ * (when have_jit says the kernel compiles).
+ */
+static int load_prog_flags(const struct prog *p, __u64 flags)
 {
 	static char log[512];
 	struct script_attr attr = {
+		.flags = flags,
 		.insns = (uintptr_t)p->insns,
 		.insn_cnt = p->len,
 		.log_buf = (uintptr_t)log,
@@ -127,11 +181,85 @@ static int load_prog(const struct prog *p)
 		.log_level = SCRIPT_LOG_ERROR,
 	};
 	long fd = sys_script(SCRIPT_LOAD, &attr);
+	char engine[32] = "?";
 
 	if (fd < 0)
-		die("SCRIPT_LOAD of %zu insns: %s: %s", p->len,
-		    strerror(errno), log);
+		die("SCRIPT_LOAD of %zu insns, flags %#llx: %s: %s", p->len,
+		    (unsigned long long)flags, strerror(errno), log);
+	fdinfo_value(fd, "script-engine", engine, sizeof(engine));
+	if ((flags & SCRIPT_F_INTERP) && strcmp(engine, "interp"))
+		die("SCRIPT_F_INTERP load of %zu insns: engine %s", p->len,
+		    engine);
+	if (!(flags & SCRIPT_F_INTERP) && have_jit && strcmp(engine, "jit"))
+		die("load of %zu insns not compiled: engine %s, error %ld",
+		    p->len, engine,
+		    fdinfo_value(fd, "script-jit-error", NULL, 0));
 	return fd;
+}
+
+/* The interpreter's program: issue 17's "script-fd" */
+static int load_prog(const struct prog *p)
+{
+	return load_prog_flags(p, SCRIPT_F_INTERP);
+}
+
+/* The compiled program: "script-fd-jit" */
+static int load_prog_jit(const struct prog *p)
+{
+	return load_prog_flags(p, 0);
+}
+
+/*
+ * Does the kernel compile?  A program loaded without SCRIPT_F_INTERP
+ * says so in its fdinfo.  A kernel with the compiler that does not
+ * compile it is an error of the run; the compiled rows are left out.
+ */
+static void probe_jit(void)
+{
+	struct script_insn insns[] = {
+		{ .code = SCRIPT_ALU64 | SCRIPT_MOV | SCRIPT_K },
+		{ .code = SCRIPT_JMP | SCRIPT_EXIT },
+	};
+	struct script_attr attr = {
+		.insns = (uintptr_t)insns,
+		.insn_cnt = 2,
+	};
+	char engine[32] = "none";
+	long fd = sys_script(SCRIPT_LOAD, &attr), err;
+
+	if (fd < 0)
+		die("SCRIPT_LOAD of an empty program: %s", strerror(errno));
+	fdinfo_value(fd, "script-engine", engine, sizeof(engine));
+	err = fdinfo_value(fd, "script-jit-error", NULL, 0);
+	close(fd);
+	have_jit = !strcmp(engine, "jit");
+	progress("engine of a program loaded without SCRIPT_F_INTERP: %s%s",
+		 engine, have_jit ? "" : "; compiled rows left out");
+	if (!have_jit)
+		fprintf(stderr,
+			"BENCH-ERROR ops_bench: the kernel did not compile a test program (engine %s, error %ld): no compiled rows\n",
+			engine, err);
+}
+
+/* Writes @val to the sysctl file @path; returns the old value, or NULL */
+static char *sysctl_swap(const char *path, const char *val)
+{
+	static char old[2][64];
+	static int which;
+	char *o = old[which++ & 1];
+	FILE *f = fopen(path, "re");
+
+	if (!f || !fgets(o, 64, f)) {
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	o[strcspn(o, "\n")] = 0;
+	f = fopen(path, "we");
+	if (!f || fputs(val, f) < 0 || fclose(f))
+		die("cannot write %s to %s: %s", val, path, strerror(errno));
+	return o;
 }
 
 static double now_ns(void)
@@ -164,6 +292,7 @@ struct impl {
 	struct script_attr attr;	/* the run's, or the verify's */
 	struct script_attr base;	/* the baseline run of a difference */
 	unsigned int cmd;
+	int diff;		/* a difference: the sample is run - base */
 
 	long iters;
 	double samples[MAX_ROUNDS];
@@ -307,6 +436,41 @@ static double s_script_diff(struct impl *im, long iters)
 	return (im->t_run - im->t_base) / ((double)iters * im->n * im->k);
 }
 
+/*
+ * compile: SCRIPT_LOAD and close of a program, per instruction: with
+ * attr.flags SCRIPT_F_INTERP the verifier and the descriptor, without it
+ * the compiler too.
+ */
+static double load_close(struct script_attr *attr, long iters)
+{
+	double t0 = now_ns();
+	long i, fd;
+
+	for (i = 0; i < iters; i++) {
+		fd = sys_script(SCRIPT_LOAD, attr);
+		if (fd < 0)
+			die("SCRIPT_LOAD of %u insns, flags %#llx: %s",
+			    attr->insn_cnt, (unsigned long long)attr->flags,
+			    strerror(errno));
+		close(fd);
+	}
+	return now_ns() - t0;
+}
+
+static double s_load(struct impl *im, long iters)
+{
+	return load_close(&im->attr, iters) /
+	       ((double)iters * im->attr.insn_cnt);
+}
+
+/* The compiler's own time: a compiled load less an interpreted one */
+static double s_load_diff(struct impl *im, long iters)
+{
+	im->t_run = load_close(&im->attr, iters);
+	im->t_base = load_close(&im->base, iters);
+	return (im->t_run - im->t_base) / ((double)iters * im->n * im->k);
+}
+
 static double s_verify(struct impl *im, long iters)
 {
 	double t0 = now_ns();
@@ -407,7 +571,7 @@ static void take_sample(struct impl *im, int r)
 			base = im->t_base;
 	}
 	/* A difference: the fastest run less the fastest baseline. */
-	if (im->fn == s_script_diff)
+	if (im->diff)
 		best = (run - base) / ((double)im->iters * im->n * im->k);
 	im->samples[r] = best;
 }
@@ -415,9 +579,9 @@ static void take_sample(struct impl *im, int r)
 /* Calibrates and samples the @n measurements of a group, round-robin. */
 static void run_group(const char *title, struct impl *im, int n)
 {
-	char summary[512];
+	char summary[1024], both[128];
 	double t0 = now_ns();
-	int r, j, len = 0, same_impl;
+	int r, j, len = 0, same_impl, same_case;
 	const char *what;
 
 	groups_done++;
@@ -429,17 +593,29 @@ static void run_group(const char *title, struct impl *im, int n)
 	for (r = 0; r < rounds; r++)
 		for (j = 0; j < n; j++)
 			take_sample(&im[(j + r) % n], r);
-	/* Label the summary by implementation, or by case when all agree. */
+	/*
+	 * Label the summary by implementation, or by case when all agree,
+	 * or by both.
+	 */
 	same_impl = 1;
-	for (j = 1; j < n; j++)
+	same_case = 1;
+	for (j = 1; j < n; j++) {
 		if (strcmp(im[j].name, im[0].name))
 			same_impl = 0;
+		if (strcmp(im[j].casename, im[0].casename))
+			same_case = 0;
+	}
 	for (j = 0; j < n; j++) {
 		print_row(&im[j]);
 		qsort(im[j].samples, rounds, sizeof(double), cmp_double);
 		what = im[j].name;
-		if (same_impl)
+		if (same_impl) {
 			what = im[j].casename;
+		} else if (!same_case) {
+			snprintf(both, sizeof(both), "%s %s", im[j].casename,
+				 im[j].name);
+			what = both;
+		}
 		len += snprintf(summary + len, sizeof(summary) - len,
 				"%s%s %.1f", j ? ", " : "", what,
 				im[j].samples[rounds / 2]);
@@ -525,7 +701,7 @@ static void bench_chain(void)
 	};
 	struct impl im[MAX_IMPLS], *x;
 	struct prog progs[2] = {};
-	int fds[2], zero, o, i, n, j;
+	int fds[2], jit_fds[2] = { -1, -1 }, zero, o, i, n, j;
 	char title[64], cname[48];
 
 	zero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
@@ -534,6 +710,8 @@ static void bench_chain(void)
 	for (o = 0; o < 2; o++) {
 		chain_prog(&progs[o], ops[o].op);
 		fds[o] = load_prog(&progs[o]);
+		if (have_jit)
+			jit_fds[o] = load_prog_jit(&progs[o]);
 	}
 
 	for (o = 0; o < 2; o++) {
@@ -568,6 +746,14 @@ static void bench_chain(void)
 			x->cmd = SCRIPT_RUN_FD;
 			x->attr.prog_fd = fds[o];
 
+			if (have_jit) {
+				x = add_impl(im, &n, "chain", cname,
+					     "script-fd-jit", "per_op",
+					     s_script);
+				x->cmd = SCRIPT_RUN_FD;
+				x->attr.prog_fd = jit_fds[o];
+			}
+
 			for (j = 0; j < n; j++) {
 				im[j].n = len;
 				if (read_op)
@@ -588,8 +774,11 @@ static void bench_chain(void)
 				}
 		}
 	}
-	close(fds[0]);
-	close(fds[1]);
+	for (o = 0; o < 2; o++) {
+		close(fds[o]);
+		if (jit_fds[o] >= 0)
+			close(jit_fds[o]);
+	}
 	close(zero);
 	free(progs[0].insns);
 	free(progs[1].insns);
@@ -598,12 +787,14 @@ static void bench_chain(void)
 static void bench_call(void)
 {
 	struct prog p = {};
-	struct impl im[3], *x;
-	int n = 0, fd;
+	struct impl im[4], *x;
+	int n = 0, fd, jit_fd = -1;
 
 	emit(&p, MOV_IMM(R0, 0));
 	emit(&p, EXIT_INSN);
 	fd = load_prog(&p);
+	if (have_jit)
+		jit_fd = load_prog_jit(&p);
 
 	add_impl(im, &n, "call", "empty program", "getppid", "per_call",
 		 s_getppid);
@@ -611,6 +802,12 @@ static void bench_call(void)
 		     "per_call", s_script);
 	x->cmd = SCRIPT_RUN_FD;
 	x->attr.prog_fd = fd;
+	if (have_jit) {
+		x = add_impl(im, &n, "call", "empty program", "script-fd-jit",
+			     "per_call", s_script);
+		x->cmd = SCRIPT_RUN_FD;
+		x->attr.prog_fd = jit_fd;
+	}
 	x = add_impl(im, &n, "call", "empty program", "script-run",
 		     "per_call", s_script);
 	x->cmd = SCRIPT_RUN;
@@ -618,10 +815,15 @@ static void bench_call(void)
 	x->attr.insn_cnt = p.len;
 	run_group("call: empty program vs getppid", im, n);
 	close(fd);
+	if (jit_fd >= 0)
+		close(jit_fd);
 	free(p.insns);
 }
 
-enum interp_kind { K_ALU, K_BRANCH, K_LOAD, K_STORE, K_CALL, K_NONE };
+enum interp_kind { K_ALU, K_BRANCH, K_LOAD, K_STORE, K_CALL, K_OP, K_NONE };
+
+/* The kinds of bench_interp(), K_NONE aside */
+#define NKINDS	K_NONE
 
 /*
  * A loop of @iters iterations whose body holds @k instructions of @kind:
@@ -675,6 +877,9 @@ static void interp_prog(struct prog *p, enum interp_kind kind, long iters,
 			call_fixup[i] = p->len;
 			emit(p, CALL_REL(0));
 			break;
+		case K_OP:
+			emit(p, CALL_OP(SCRIPT_OP_GETPID));
+			break;
 		case K_NONE:
 			break;
 		}
@@ -696,44 +901,63 @@ static void bench_interp(void)
 		const char *name;
 		const char *metric;
 		enum interp_kind kind;
-	} kinds[] = {
+	} kinds[NKINDS] = {
 		{ "alu", "per_insn", K_ALU },
 		{ "taken branch", "per_insn", K_BRANCH },
 		{ "load", "per_insn", K_LOAD },
 		{ "store", "per_insn", K_STORE },
 		{ "subprogram call", "per_call", K_CALL },
+		{ "op call (getpid)", "per_call", K_OP },
 	};
+	static const char *const impls[2] = { "script-fd", "script-fd-jit" };
 	const long loops = 64;
 	const int k = 32;
-	struct prog base = {}, empty = {}, progs[5] = {};
-	struct impl im[8], *x;
-	int n = 0, i, base_fd, empty_fd, fds[5];
+	struct prog base = {}, empty = {}, progs[NKINDS] = {};
+	struct impl im[MAX_IMPLS], *x;
+	int n = 0, i, e, base_fd[2], empty_fd[2], fds[2][NKINDS];
+	int engines = have_jit ? 2 : 1;
 
 	interp_prog(&base, K_NONE, loops, 0);
-	base_fd = load_prog(&base);
 	emit(&empty, MOV_IMM(R0, 0));
 	emit(&empty, EXIT_INSN);
-	empty_fd = load_prog(&empty);
-
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < (int)NKINDS; i++)
 		interp_prog(&progs[i], kinds[i].kind, loops, k);
-		fds[i] = load_prog(&progs[i]);
-		x = add_impl(im, &n, "interp", kinds[i].name, "script-fd",
-			     kinds[i].metric, s_script_diff);
-		x->attr.prog_fd = fds[i];
-		x->base.prog_fd = base_fd;
-		x->n = loops;
-		x->k = k;
+
+	for (e = 0; e < engines; e++) {
+		base_fd[e] = e ? load_prog_jit(&base) : load_prog(&base);
+		empty_fd[e] = e ? load_prog_jit(&empty) : load_prog(&empty);
+		for (i = 0; i < (int)NKINDS; i++)
+			fds[e][i] = e ? load_prog_jit(&progs[i]) :
+				      load_prog(&progs[i]);
 	}
-	/* An iteration of the baseline loop: sub, and a taken back edge. */
-	x = add_impl(im, &n, "interp", "loop iteration", "script-fd",
-		     "per_iter", s_script_diff);
-	x->attr.prog_fd = base_fd;
-	x->base.prog_fd = empty_fd;
-	x->n = loops;
-	x->k = 1;
+	/* The engines of a kind next to each other: the table's columns */
+	for (i = 0; i <= (int)NKINDS; i++) {
+		for (e = 0; e < engines; e++) {
+			if (i == (int)NKINDS) {
+				/*
+				 * An iteration of the baseline loop: sub, and
+				 * a taken back edge.
+				 */
+				x = add_impl(im, &n, "interp", "loop iteration",
+					     impls[e], "per_iter",
+					     s_script_diff);
+				x->attr.prog_fd = base_fd[e];
+				x->base.prog_fd = empty_fd[e];
+				x->n = loops;
+				x->k = 1;
+				continue;
+			}
+			x = add_impl(im, &n, "interp", kinds[i].name, impls[e],
+				     kinds[i].metric, s_script_diff);
+			x->attr.prog_fd = fds[e][i];
+			x->base.prog_fd = base_fd[e];
+			x->n = loops;
+			x->k = k;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		im[i].cmd = SCRIPT_RUN_FD;
+		im[i].diff = 1;
 		im[i].attr.stack = (uintptr_t)stack;
 		im[i].attr.stack_size = sizeof(stack);
 		im[i].base.stack = im[i].attr.stack;
@@ -741,14 +965,16 @@ static void bench_interp(void)
 		set_state(&im[i].attr);
 		set_state(&im[i].base);
 	}
-	run_group("interp: alu, branch, load, store, call, loop", im, n);
+	run_group("interp: alu, branch, load, store, call, op, loop", im, n);
 
-	for (i = 0; i < 5; i++) {
-		close(fds[i]);
-		free(progs[i].insns);
+	for (e = 0; e < engines; e++) {
+		for (i = 0; i < (int)NKINDS; i++)
+			close(fds[e][i]);
+		close(base_fd[e]);
+		close(empty_fd[e]);
 	}
-	close(base_fd);
-	close(empty_fd);
+	for (i = 0; i < (int)NKINDS; i++)
+		free(progs[i].insns);
 	free(base.insns);
 	free(empty.insns);
 }
@@ -866,6 +1092,29 @@ static void verify_subprogs(struct prog *p, size_t len)
 		die("subprogs program: %zu insns, not %zu", p->len, len);
 }
 
+/* A row of one value, @unit per instruction: the code size */
+static void print_value_row(const char *bench, const char *casename,
+			    const char *impl, const char *metric,
+			    const char *unit, double v)
+{
+	printf("BENCH-ROW {\"bench\":\"%s\",\"case\":\"%s\",", bench, casename);
+	printf("\"impl\":\"%s\",\"metric\":\"%s\",\"unit\":\"%s\",", impl,
+	       metric, unit);
+	printf("\"runs\":1,\"min\":%.3f,\"median\":%.3f,\"max\":%.3f}\n",
+	       v, v, v);
+	fflush(stdout);
+}
+
+/*
+ * verify and compile, one group per kind of program, its three sizes
+ * side by side: SCRIPT_VERIFY; SCRIPT_LOAD and close with the interpreter
+ * (load-interp) and compiled (load-jit); and the compiler's own time,
+ * load-jit less load-interp measured back to back (compile).  All per
+ * instruction.  During the group kernel.script_jit is 2, so that a
+ * compile that fails (kernel.script_jit_limit, with the images of closed
+ * programs waiting for their RCU grace period) fails the load rather than
+ * timing the interpreter; the limit is raised for the group.
+ */
 static void bench_verify(void)
 {
 	static const size_t sizes[] = { 1024, 8192, 65536 };
@@ -877,15 +1126,28 @@ static void bench_verify(void)
 		{ "branchy", verify_branchy },
 		{ "subprogs", verify_subprogs },
 	};
-	struct prog progs[9] = {};
-	struct impl im[9], *x;
-	char cname[48];
-	int n = 0, i, s;
+	const char *jit_path = "/proc/sys/kernel/script_jit";
+	const char *limit_path = "/proc/sys/kernel/script_jit_limit";
+	char old_jit[64] = "", old_limit[64] = "", title[96], cname[48];
+	struct prog progs[3] = {};
+	struct impl im[MAX_IMPLS], *x;
+	int n, i, s, fd;
+	char *o;
 
-	for (i = 0; i < 3; i++)
+	if (have_jit) {
+		o = sysctl_swap(jit_path, "2");
+		if (o)
+			snprintf(old_jit, sizeof(old_jit), "%s", o);
+		o = sysctl_swap(limit_path, "536870912");
+		if (o)
+			snprintf(old_limit, sizeof(old_limit), "%s", o);
+	}
+	for (i = 0; i < 3; i++) {
+		n = 0;
 		for (s = 0; s < 3; s++) {
-			struct prog *p = &progs[n];
+			struct prog *p = &progs[s];
 
+			p->len = 0;
 			kinds[i].gen(p, sizes[s]);
 			close(load_prog(p));	/* dies with the reason */
 			snprintf(cname, sizeof(cname), "%s %zuK",
@@ -894,10 +1156,45 @@ static void bench_verify(void)
 				     "per_insn", s_verify);
 			x->attr.insns = (uintptr_t)p->insns;
 			x->attr.insn_cnt = p->len;
+			if (!have_jit)
+				continue;
+
+			fd = load_prog_jit(p);
+			print_value_row("compile", cname, "code", "bytes_per_insn",
+					"bytes",
+					(double)fdinfo_value(fd, "script-jit-bytes",
+							     NULL, 0) / p->len);
+			close(fd);
+			x = add_impl(im, &n, "compile", cname, "load-interp",
+				     "per_insn", s_load);
+			x->attr.insns = (uintptr_t)p->insns;
+			x->attr.insn_cnt = p->len;
+			x->attr.flags = SCRIPT_F_INTERP;
+			x = add_impl(im, &n, "compile", cname, "load-jit",
+				     "per_insn", s_load);
+			x->attr.insns = (uintptr_t)p->insns;
+			x->attr.insn_cnt = p->len;
+			x = add_impl(im, &n, "compile", cname, "compile",
+				     "per_insn", s_load_diff);
+			x->attr.insns = (uintptr_t)p->insns;
+			x->attr.insn_cnt = p->len;
+			x->base = x->attr;
+			x->base.flags = SCRIPT_F_INTERP;
+			x->n = p->len;
+			x->diff = 1;
 		}
-	run_group("verify: straight, branchy, subprogs at 1K, 8K, 64K", im, n);
-	for (i = 0; i < n; i++)
-		free(progs[i].insns);
+		snprintf(title, sizeof(title),
+			 "verify%s: %s at 1K, 8K, 64K",
+			 have_jit ? " and compile" : "", kinds[i].name);
+		run_group(title, im, n);
+		for (s = 0; s < 3; s++)
+			free(progs[s].insns);
+		memset(progs, 0, sizeof(progs));
+	}
+	if (old_jit[0])
+		sysctl_swap(jit_path, old_jit);
+	if (old_limit[0])
+		sysctl_swap(limit_path, old_limit);
 }
 
 int main(int argc, char **argv)
@@ -942,9 +1239,10 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	groups_total = 8 + 1 + 1 + 1;
+	groups_total = 8 + 1 + 1 + 3;
 	progress("start: %d rounds of %.0f ms samples, each the best of %d",
 		 rounds, sample_ns / 1e6, slices);
+	probe_jit();
 	bench_call();
 	bench_interp();
 	bench_chain();
