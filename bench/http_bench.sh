@@ -16,6 +16,18 @@
 # connections, one worker) a fifth, uring-statx: uring_httpd -X, with
 # IORING_OP_STATX for the fstat() (nothing but io_uring_enter() then).
 #
+# The script(2) server runs its script the way SCRIPT_LOAD gives it by
+# default: compiled, when the kernel has the compiler (kernel.script_jit
+# 1).  In the cases of HTTP_INTERP_CASES (the headline) a sixth server,
+# script-interp, runs the same script with the interpreter: httpd -I
+# (SCRIPT_F_INTERP) when this httpd has the option, else a server started
+# under kernel.script_jit=0 (programs are compiled at load time, so it
+# stays interpreted when the sysctl goes back).  Each script(2) server's
+# engine is read from its program's fdinfo ("script-engine:") once it
+# answers: a BENCH-INFO line, and an error when script-interp is not
+# interpreted or the script server is not compiled on a kernel that
+# compiles.
+#
 # Placement: with one server worker, the server (all its threads and
 # processes) runs on CPU 1 and wrk on CPU 0 (taskset).  Unpinned, the
 # scheduler's wake-affine placement often puts wrk's thread and the
@@ -53,9 +65,9 @@
 # (its start, its 32 accepts and its stop are in it, a few steps a
 # request).
 #
-# Budget: under TCG, (9 cases x 4 servers + 1 x uring-statx) x 4 runs x
-# (2 s + 0.2 s for wrk's start), 37 warm-ups of 1 s and the counting:
-# about 6.5 minutes.  4 runs of 2 s rather than 3 of 3: now and then a
+# Budget: under TCG, (9 cases x 4 servers + 1 x uring-statx + 1 x
+# script-interp) x 4 runs x (2 s + 0.2 s for wrk's start), 38 warm-ups
+# of 1 s and the counting: about 6.5 minutes.  4 runs of 2 s rather than 3 of 3: now and then a
 # run is an outlier (a host busy with something else, a TCP tail of
 # 100-200 ms), and the median of 4 shrugs one off on either side.  A line
 # per run (BENCH-INFO: requests/s, mean, p99 and max latency) shows them.
@@ -68,6 +80,7 @@
 # HTTP_SERVERS ("script epoll uring nginx"; a server whose files are
 # missing is left out), HTTP_CASES (the cases, "SIZE:CONNS:WORKERS ...",
 # SIZE one of 1k 64k 1m), HTTP_STATX_CASES ("1k:32:1"; "" for none),
+# HTTP_INTERP_CASES ("1k:32:1"; "" for none),
 # HTTP_COUNT_REQS (2000), HTTP_SERVER_OPTS (more options for the script,
 # epoll and both uring servers, e.g. -N), HTTP_PIN (1; 0: no taskset).
 # Exit status 1 when a server failed to start or a run had errors.
@@ -82,6 +95,7 @@ count_reqs=${HTTP_COUNT_REQS:-2000}
 opts=${HTTP_SERVER_OPTS:-}
 cases=${HTTP_CASES:-"1k:1:1 1k:32:1 64k:1:1 64k:32:1 1m:1:1 1m:32:1 1k:32:2 64k:32:2 1m:32:2"}
 statx_cases=${HTTP_STATX_CASES-1k:32:1}
+interp_cases=${HTTP_INTERP_CASES-1k:32:1}
 pin=${HTTP_PIN:-1}
 [ "$(nproc)" -ge 2 ] || pin=0
 # on_cpu CPU_MASK: the taskset prefix, or none
@@ -111,6 +125,7 @@ port_of() {
 	uring) echo 8083 ;;
 	nginx) echo 8084 ;;
 	uring-statx) echo 8085 ;;
+	script-interp) echo 8086 ;;
 	esac
 }
 
@@ -153,6 +168,42 @@ done
 
 # ---- servers
 
+# httpd -I: the script with the interpreter (SCRIPT_F_INTERP); an httpd
+# without the option gets the sysctl instead.
+httpd_interp_opt=
+if "$bin/httpd" -h 2>&1 | grep -q -- '^ *-I '; then
+	httpd_interp_opt=-I
+fi
+jit_sysctl=/proc/sys/kernel/script_jit
+
+# engine_of PID: the engines of the script(2) programs PID holds
+engine_of() {
+	grep -h '^script-engine:' /proc/"$1"/fdinfo/* 2>/dev/null |
+		awk '{ print $2 }' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# check_engine IMPL PID: says which engine runs IMPL's script
+check_engine() {
+	e=$(engine_of "$2")
+	want=
+	case $1 in
+	script-interp) want=interp ;;
+	script)
+		if [ -r $jit_sysctl ] && [ "$(cat $jit_sysctl)" != 0 ]; then
+			want=jit
+		fi
+		;;
+	esac
+	how=
+	if [ "$1" = script-interp ]; then
+		how=" (${httpd_interp_opt:-kernel.script_jit=0 at its start})"
+	fi
+	echo "BENCH-INFO http: $1: engine ${e:-unknown}$how" >&2
+	if [ -n "$want" ] && [ "$e" != "$want" ]; then
+		error "$1: its script runs in '${e:-unknown}', not $want"
+	fi
+}
+
 # start IMPL WORKERS: starts it in the background, waits until it answers
 start() {
 	impl=$1
@@ -167,6 +218,15 @@ start() {
 	script)
 		$run "$bin/httpd" $opts -a 127.0.0.1 -p "$port" -w "$w" "$root" \
 			>"$log" 2>&1 &
+		;;
+	script-interp)
+		jit_was=
+		if [ -z "$httpd_interp_opt" ] && [ -w $jit_sysctl ]; then
+			jit_was=$(cat $jit_sysctl)
+			echo 0 >$jit_sysctl
+		fi
+		$run "$bin/httpd" $httpd_interp_opt $opts -a 127.0.0.1 \
+			-p "$port" -w "$w" "$root" >"$log" 2>&1 &
 		;;
 	epoll)
 		$run "$bin/epoll_httpd" $opts -a 127.0.0.1 -p "$port" -w "$w" \
@@ -190,11 +250,22 @@ start() {
 		;;
 	esac
 	eval "$(pidvar "$impl")=$!"
+	spid=$!
+	ok=1
 	if ! "$bin/http_client" -p "$port" -n 1 -W 20000 /1k.bin >/dev/null; then
 		error "$impl (w=$w) does not answer on port $port:" \
 			"$(tr '\n' ' ' <"$log")"
-		return 1
+		ok=
 	fi
+	# Loaded (it answered): the sysctl goes back.
+	if [ "$impl" = script-interp ] && [ -n "${jit_was:-}" ]; then
+		echo "$jit_was" >$jit_sysctl
+		jit_was=
+	fi
+	[ -n "$ok" ] || return 1
+	case $impl in
+	script | script-interp) check_engine "$impl" "$spid" ;;
+	esac
 }
 
 # stop IMPL WORKERS: stops it, and shows the counters it printed
@@ -384,19 +455,24 @@ count_ops() {
 case_servers() {
 	cs=
 	for s in $up; do
-		if [ "$s" != uring-statx ] || in_list "$1" "$statx_cases"; then
-			cs="$cs $s"
-		fi
+		case $s in
+		uring-statx) in_list "$1" "$statx_cases" || continue ;;
+		script-interp) in_list "$1" "$interp_cases" || continue ;;
+		esac
+		cs="$cs $s"
 	done
 	echo $cs
 }
 
 has_uring=
 in_list uring "$servers" && has_uring=1
+has_script=
+in_list script "$servers" && has_script=1
 ntotal=0
 for c in $cases; do
 	n=$(echo $servers | wc -w)
 	[ -n "$has_uring" ] && in_list "$c" "$statx_cases" && n=$((n + 1))
+	[ -n "$has_script" ] && in_list "$c" "$interp_cases" && n=$((n + 1))
 	ntotal=$((ntotal + runs * n))
 done
 done_n=0
@@ -411,6 +487,10 @@ for w in 1 2; do
 		if [ -n "$has_uring" ] && in_list "$c" "$statx_cases" &&
 		   ! in_list uring-statx "$group"; then
 			group="$group uring-statx"
+		fi
+		if [ -n "$has_script" ] && in_list "$c" "$interp_cases" &&
+		   ! in_list script-interp "$group"; then
+			group="$group script-interp"
 		fi
 	done
 	[ -n "$wcases" ] || continue
@@ -477,6 +557,8 @@ for w in 1 2; do
 			error "no $T/events/raw_syscalls: no system call counts"
 		else
 			for s in $up; do
+				# the same script as the script server's
+				[ "$s" = script-interp ] && continue
 				count_syscalls "$s"
 			done
 		fi
