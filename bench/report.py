@@ -38,6 +38,13 @@ def NAT(case, impl="native-interp"):
     return ("native", case, impl, None, "native")
 
 
+def JIT(case, metric=None):
+    """The compiled engine's row of an ops_bench case, and the
+    interpreter's: (num, den) of a ratio."""
+    return (("interp", case, "script-fd-jit", metric),
+            ("interp", case, "script-fd", metric))
+
+
 # Targets: the median of "num" over the median of "den" must be at most
 # "max"; with no "den", the median of "num" itself, in its unit (an
 # absolute target).  A selector is (bench, case, impl[, metric[, env]]):
@@ -126,6 +133,68 @@ TARGETS = [
              "its ops save",
      "num": NAT("httpd_c32_interp_dispatch/retpoline"),
      "den": NAT("httpd_c32_transitions_saved", "host-syscall"), "max": 1.0},
+] + [
+    # Issue 18: the compiler.  In the guest, ops_bench's programs loaded
+    # twice, with SCRIPT_F_INTERP (script-fd) and compiled (script-fd-jit),
+    # measured side by side in the same group.
+    {"name": "issue 18, guest: compiled %s <= 1/5 of the interpreter's "
+             "(jit/interp)" % what,
+     "num": JIT(case)[0], "den": JIT(case)[1], "max": 0.2}
+    for case, what in (("alu", "ALU instruction"),
+                       ("taken branch", "taken branch"),
+                       ("load", "8-byte load"), ("store", "8-byte store"),
+                       ("loop iteration", "loop iteration (a yield point)"))
+] + [
+    # HTTP with the compiled server ("script", SCRIPT_LOAD's default) and
+    # the interpreted one ("script-interp", httpd -I) in the same runs.
+    {"name": "issue 18: HTTP 1 KiB, keep-alive, 32 connections, 1 worker: "
+             "compiled script(2) server >= 1.05x the epoll server "
+             "(epoll/script req/s <= 0.952)",
+     "num": ("http", "1KiB c=32 w=1", "epoll", "req_per_s"),
+     "den": ("http", "1KiB c=32 w=1", "script", "req_per_s"), "max": 0.952},
+    {"name": "issue 18: HTTP 1 KiB, c=32, w=1: compiled script(2) server "
+             ">= the io_uring server (uring/script req/s <= 1)",
+     "num": ("http", "1KiB c=32 w=1", "uring", "req_per_s"),
+     "den": ("http", "1KiB c=32 w=1", "script", "req_per_s"), "max": 1.0},
+    {"name": "issue 18: HTTP 1 KiB, c=32, w=1: compiled script(2) server "
+             ">= 2x nginx (nginx/script req/s <= 0.5)",
+     "num": ("http", "1KiB c=32 w=1", "nginx", "req_per_s"),
+     "den": ("http", "1KiB c=32 w=1", "script", "req_per_s"), "max": 0.5},
+] + [
+    # Compile time: SCRIPT_LOAD compiled less SCRIPT_LOAD interpreted, per
+    # instruction, against SCRIPT_VERIFY per instruction, same group.
+    {"name": "issue 18: compile time per insn below the verifier's, %s "
+             "64K (compile/verify)" % kind,
+     "num": ("compile", kind + " 64K", "compile"),
+     "den": ("verify", kind + " 64K", "SCRIPT_VERIFY"), "max": 1.0}
+    for kind in ("straight", "branchy", "subprogs")
+] + [
+    {"name": "issue 18: compile time linear, %s: ns/insn at 64K <= 1.5x "
+             "1K" % kind,
+     "num": ("compile", kind + " 64K", "compile"),
+     "den": ("compile", kind + " 1K", "compile"), "max": 1.5}
+    for kind in ("straight", "branchy", "subprogs")
+] + [
+    # Native (bench/native): kernel/script/jit.c built in user space, the
+    # emitted code run on the host (retpoline variant, this host's mode).
+    {"name": "issue 18, native: compiled ALU instruction <= 0.5 ns",
+     "num": NAT("alu64_add_imm/retpoline", "native-jit"), "max": 0.5},
+    {"name": "issue 18, native: compiled 8-byte load <= 1.2 ns",
+     "num": NAT("ldx_dw/retpoline", "native-jit"), "max": 1.2},
+    {"name": "issue 18, native: compiled 8-byte store <= 1.2 ns",
+     "num": NAT("stx_dw/retpoline", "native-jit"), "max": 1.2},
+    {"name": "issue 18, native: compile time per insn below the "
+             "verifier's, 64K (script_jit_compile + free / script_verify)",
+     "num": NAT("jit_compile_64k/retpoline", "native-jit"),
+     "den": NAT("verify_64k/retpoline"), "max": 1.0},
+    {"name": "issue 18, native: the compiler's passes alone (code memory "
+             "from a pool) below the verifier's per insn, 64K",
+     "num": NAT("jit_codegen_64k/retpoline", "native-jit"),
+     "den": NAT("verify_64k/retpoline"), "max": 1.0},
+    {"name": "issue 18, native: compile time linear: the passes' ns/insn "
+             "at 64K <= 1.5x 1K",
+     "num": NAT("jit_codegen_64k/retpoline", "native-jit"),
+     "den": NAT("jit_codegen_1k/retpoline", "native-jit"), "max": 1.5},
 ]
 
 # Plots, drawn from the rows of one bench and metric.  "case" is a regular
@@ -152,9 +221,17 @@ PLOTS = [
      "xlabel": "program size, K instructions", "ylabel": "ns per insn",
      "style": "lines", "logx": True, "ymin": 0},
     {"file": "interp.png",
-     "title": "The interpreter: ns per instruction, call and loop iteration",
+     "title": "The interpreter (script-fd) and the compiled code "
+              "(script-fd-jit): ns per instruction, call and loop iteration",
      "bench": "interp", "case": r"^(?P<x>.*)$",
      "xlabel": "", "ylabel": "ns", "style": "bars"},
+    {"file": "compile.png",
+     "title": "The compiler: ns per instruction (SCRIPT_LOAD compiled - "
+              "SCRIPT_LOAD interpreted) against program size",
+     "bench": "compile", "metric": "per_insn", "impl": "compile",
+     "case": r"^(?P<series>\S+) (?P<x>\d+)K$",
+     "xlabel": "program size, K instructions", "ylabel": "ns per insn",
+     "style": "lines", "logx": True, "ymin": 0},
 ] + [
     {"file": "http-%s.png" % f,
      "title": "HTTP/1.1 keep-alive, wrk -t1, %s files: requests/s "
@@ -393,6 +470,109 @@ def bench_tables(rows):
     return md
 
 
+# Issue 18: the two engines side by side, (bench, interpreted impl,
+# compiled impl, metric or None, env).  The ratio is compiled over
+# interpreted: below 1 is better for times, above 1 for requests/s.
+ENGINE_PAIRS = [
+    ("interp", "script-fd", "script-fd-jit", None, "guest"),
+    ("call", "script-fd", "script-fd-jit", None, "guest"),
+    ("chain", "script-fd", "script-fd-jit", None, "guest"),
+    ("http", "script-interp", "script", "req_per_s", "guest"),
+    ("http", "script-interp", "script", "latency_p50", "guest"),
+    ("native", "native-interp", "native-jit", None, "native"),
+]
+
+
+def engine_tables(rows):
+    """Markdown: the interpreter and the compiled code side by side, and
+    the compiler's time against the verifier's."""
+    md = []
+    lines = []
+    for bench, a, b, metric, env in ENGINE_PAIRS:
+        for r in rows:
+            if (r["bench"], r["impl"], r.get("env", "guest")) != \
+               (bench, a, env) or (metric and r["metric"] != metric):
+                continue
+            j = find(rows, (bench, r["case"], b, r["metric"], env))
+            if not j or not r["median"]:
+                continue
+            lines.append("| %s | %s | %s, %s | %s (%s–%s) | %s (%s–%s) | "
+                         "%.3f |" % (
+                             bench if env == "guest" else bench + " (host)",
+                             r["case"], r["metric"].replace("_", " "),
+                             r["unit"], fmt(r["median"]), fmt(r["min"]),
+                             fmt(r["max"]), fmt(j["median"]), fmt(j["min"]),
+                             fmt(j["max"]), j["median"] / r["median"]))
+    if lines:
+        md.append("### The interpreter and the compiled code")
+        md.append("")
+        md.append("Medians (min–max) of the same measurement with each "
+                  "engine, in one boot (guest) or one run (host); the ratio "
+                  "is compiled / interpreted (for requests/s above 1 is "
+                  "better, for times below).")
+        md.append("")
+        md.append("| bench | case | metric | interpreted | compiled | "
+                  "ratio |")
+        md.append("|---|---|---|---:|---:|---:|")
+        md += lines
+        md.append("")
+    lines = []
+    for r in rows:
+        if (r["bench"], r["impl"]) != ("verify", "SCRIPT_VERIFY") or \
+           r.get("env", "guest") != "guest":
+            continue
+        c = find(rows, ("compile", r["case"], "compile", "per_insn"))
+        if not c:
+            continue
+        li = find(rows, ("compile", r["case"], "load-interp", "per_insn"))
+        lj = find(rows, ("compile", r["case"], "load-jit", "per_insn"))
+        code = find(rows, ("compile", r["case"], "code", "bytes_per_insn"))
+        lines.append("| %s | %s | %s | %.2f | %s | %s | %s |" % (
+            r["case"], fmt(r["median"]), fmt(c["median"]),
+            c["median"] / r["median"] if r["median"] else 0,
+            fmt(li["median"]) if li else "-",
+            fmt(lj["median"]) if lj else "-",
+            fmt(code["median"]) if code else "-"))
+    for size in ("1k", "8k", "64k"):
+        for variant in ("retpoline", "plain"):
+            v = find(rows, NAT("verify_%s/%s" % (size, variant)))
+            c = find(rows, NAT("jit_compile_%s/%s" % (size, variant),
+                               "native-jit"))
+            g = find(rows, NAT("jit_codegen_%s/%s" % (size, variant),
+                               "native-jit"))
+            if not v or not c or not v["median"]:
+                continue
+            lines.append("| native (host) %s %s | %s | %s, passes alone %s "
+                         "| %.2f, passes alone %s | - | - | %s |" % (
+                             size.upper(), variant, fmt(v["median"]),
+                             fmt(c["median"]),
+                             fmt(g["median"]) if g else "-",
+                             c["median"] / v["median"],
+                             "%.2f" % (g["median"] / v["median"]) if g
+                             else "-",
+                             fmt(c.get("code_bytes_per_insn"))))
+    if lines:
+        md.append("### The compiler's time against the verifier's")
+        md.append("")
+        md.append("Per instruction, ns (medians): SCRIPT_VERIFY; the "
+                  "compiler's own time, a compiled SCRIPT_LOAD and close "
+                  "less an interpreted one (SCRIPT_F_INTERP), back to back; "
+                  "both loads; and the compiled image's bytes per "
+                  "instruction (page granular).  Native rows (host): "
+                  "script_verify() against script_jit_compile() + "
+                  "script_jit_free() of bench/native's verifier programs, "
+                  "with code memory mapped, made read-only and executable "
+                  "and unmapped each time, and the passes alone (code "
+                  "memory from a pool).")
+        md.append("")
+        md.append("| program | verify | compile | compile / verify | "
+                  "load, interpreted | load, compiled | code bytes/insn |")
+        md.append("|---|---:|---:|---:|---:|---:|---:|")
+        md += lines
+        md.append("")
+    return md
+
+
 # One colour per series name, the same in every plot.
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
            "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
@@ -418,6 +598,8 @@ def plot(spec, rows, outdir, tmp):
         if r["bench"] != spec["bench"]:
             continue
         if "metric" in spec and r["metric"] != spec["metric"]:
+            continue
+        if "impl" in spec and r["impl"] != spec["impl"]:
             continue
         m = rx.search(r["case"])
         if not m:
@@ -633,6 +815,7 @@ def main():
     md.append("")
     md.append("## Results")
     md.append("")
+    md += engine_tables(rows)
     md += bench_tables(rows)
     if plots:
         md.append("## Plots")
