@@ -43,17 +43,29 @@ static unsigned int rndn(unsigned int n)
 	return rnd() % n;
 }
 
-/* Op @id with r1 to r5 as "call op; exit" under @max_steps: r0, and @steps. */
+/*
+ * Op @id with r1 to r5 as "call op; exit" under @max_steps: r0, and @steps.
+ * The program is loaded once per op and run by fd: with kernel.script_jit
+ * at 2 a SCRIPT_RUN would compile it again for each of thousands of runs.
+ */
 static long op_steps(struct __test_metadata *_metadata, int id, const __u64 *a,
 		     __u64 max_steps, __u64 *steps, int *run_err)
 {
-	const struct script_insn prog[] = { CALL_OP(id), EXIT };
+	static int fds[__SCRIPT_OP_MAX];
 	struct script_attr attr = { };
 	int err;
 
+	if (id > 0 && id < __SCRIPT_OP_MAX && !fds[id]) {
+		const struct script_insn prog[] = { CALL_OP(id), EXIT };
+
+		script_attr_prog(&attr, prog, ARRAY_LEN(prog));
+		fds[id] = sys_script(SCRIPT_LOAD, &attr, sizeof(attr));
+		memset(&attr, 0, sizeof(attr));
+	}
 	memcpy(attr.args, a, sizeof(attr.args));
 	attr.max_steps = max_steps;
-	err = script_run(&attr, prog, ARRAY_LEN(prog));
+	attr.prog_fd = id > 0 && id < __SCRIPT_OP_MAX ? fds[id] : -1;
+	err = sys_script(SCRIPT_RUN_FD, &attr, sizeof(attr)) ? -errno : 0;
 	if (steps)
 		*steps = attr.steps;
 	if (run_err)
