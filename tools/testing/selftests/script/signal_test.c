@@ -45,6 +45,8 @@ static_assert(sizeof(struct script_state) == SCRIPT_STATE_SIZE_VER0, "script_sta
 #define TINY_N		1000ULL
 /* The interval timer's period: a KASAN kernel under TCG progresses too. */
 #define TICK_US		4000
+/* For a run that must park before its end, which compiled code reaches fast */
+#define QUICK_TICK_US	500
 #define STALL_US	100000		/* how long a stopped counter must stay */
 #define POLL_US		1000
 #define POLL_TRIES	10000		/* 10 s for a run to start or freeze */
@@ -389,7 +391,7 @@ static void park_in_loop(struct __test_metadata *_metadata, struct script_attr *
 	int ret, i;
 
 	ASSERT_EQ(0, set_handler(SIGALRM, 0));
-	ASSERT_EQ(0, tick(TICK_US));
+	ASSERT_EQ(0, tick(QUICK_TICK_US));
 	for (i = 0; i < 100; i++) {
 		ret = do_run(attr);
 		if (ret != -EINTR || st->depth)
@@ -1063,7 +1065,7 @@ TEST(unusable_state_area_is_efault)
 	ASSERT_EQ(0, mprotect(st, page, PROT_READ));
 	count_attr(&attr, sh, SMALL_N, st, -1);
 	ASSERT_EQ(0, set_handler(SIGALRM, SA_RESTART));
-	ASSERT_EQ(0, tick(TICK_US));
+	ASSERT_EQ(0, tick(QUICK_TICK_US));
 	ret = timed_run(&attr);
 	tick(0);
 	EXPECT_EQ(-EFAULT, ret) TH_LOG("%s", strerror(-ret));
