@@ -5,7 +5,9 @@
 # failure, and counts as a failure too: a kernel splat line, a test binary
 # that died or reported nothing, a run that never reached the end marker,
 # and QEMU ending other than by the test system's own reboot.
-# Prints "N passed, N failed, N skipped" last; exits 1 on any failure.
+# The tests of the second pass, under kernel.script_jit=2, are named
+# jit2/NAME.  Prints the guest time of each pass, then "N passed, N
+# failed, N skipped" last; exits 1 on any failure.
 
 function fail(what) {
 	failed++
@@ -57,6 +59,9 @@ function result(name, line) {
 
 /^SCRIPT-HARNESS: exit / {
 	rc = $4
+	# The seconds the binary took, when the harness says
+	if ($5 != "")
+		secs[$3 ~ /^jit2\// ? "jit2" : "main"] += $5
 	if (rc == 4 && !results) {
 		skipped++
 		print "SKIP: " $3
@@ -145,6 +150,9 @@ END {
 		fail("harness: QEMU timed out")
 	else if (qemu_rc != 0)
 		fail("harness: QEMU exited with status " qemu_rc)
+	if ("main" in secs)
+		printf "kselftests: %.0f s; under kernel.script_jit=2: %.0f s\n",
+		       secs["main"], secs["jit2"]
 	printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
 	exit failed ? 1 : 0
 }
