@@ -6,6 +6,8 @@
 #   make check           build, boot, run KUnit and the kselftests
 #   make check DEBUG=1   the same on a KASAN/UBSAN/lockdep/kmemleak kernel
 #   make check TESTS="deferred_test audit_test"  only those kselftests
+#   make check JIT_SECONDS=60 JIT_SEED=7  jit_test's random programs
+#                        for that long, from that seed (20 s, 90 with DEBUG=1)
 #   make run [PORT=8080] boot with the static web server of tools/lib/script
 #                        serving its site on http://localhost:PORT/, and an
 #                        interactive shell on the serial console
@@ -174,10 +176,16 @@ selftests: kernel lib
 initramfs: selftests
 	@$(TOP)/harness/initramfs.sh $(TREE) $(OUT) $(INITRD)
 
+# jit_test's generator of random programs: a fixed seed, and a time
+# bound in seconds (within the harness's 300 s for one test binary).
+JIT_SEED	?= 0x5c219e7a11ce5eed
+JIT_SECONDS	?= $(if $(filter debug,$(FLAVOUR)),90,20)
+
 # TESTS="a_test b_test" runs only those; APPEND="VAR=value ..." adds
 # kernel parameters, which reach the tests as environment variables.
 check: libtest kernel initramfs
-	@SCRIPT_APPEND="$(if $(TESTS),scripttests=$(subst $(space),$(comma),$(strip $(TESTS)))) $(APPEND)" \
+	@SCRIPT_APPEND="$(if $(TESTS),scripttests=$(subst $(space),$(comma),$(strip $(TESTS)))) \
+		SCRIPT_JIT_SEED=$(JIT_SEED) SCRIPT_JIT_SECONDS=$(JIT_SECONDS) $(APPEND)" \
 		$(TOP)/harness/boot.sh check $(KERNEL) $(INITRD) $(LOG) $(TIMEOUT)
 
 run: kernel initramfs
