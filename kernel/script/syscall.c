@@ -475,6 +475,19 @@ static int script_prog_compile(struct script_prog *prog, unsigned int cmd,
 		return 0;
 	if (cmd == SCRIPT_RUN && mode < 2)
 		return 0;
+	/*
+	 * A SCRIPT_RUN that continues a parked run, a call the signal code
+	 * restarted: compiling it again at each signal could keep it from
+	 * ever getting on.  The interpreter continues it, with the same end.
+	 */
+	if (cmd == SCRIPT_RUN && attr->state) {
+		u32 status;
+
+		if (get_user(status, (u32 __user *)u64_to_user_ptr(attr->state)))
+			return -EFAULT;
+		if (status == SCRIPT_STATE_PARKED)
+			return 0;
+	}
 	err = script_jit_compile(prog, !ns_capable_noaudit(&init_user_ns,
 							   CAP_SYS_ADMIN));
 	if (!err)
