@@ -242,9 +242,8 @@ struct script_jit_exsite {
  * @spos: next byte of the stubs, which follow the code
  * @in_stub: emitting a stub
  * @smap: the CPU has SMAP: windows need STAC and CLAC
- * @blind: blind constants
- * @unpriv: the loader lacks CAP_SYS_ADMIN: a branch history barrier
- *	before each call and return to the kernel
+ * @blind: the loader lacks CAP_SYS_ADMIN: blind constants, and clear the
+ *	branch history before each call and return to the kernel
  * @epilogue: offset of the common exit
  * @to_interp: offset of the stub that sends a run to the interpreter
  * @addrs: offset of each instruction's code
@@ -262,7 +261,6 @@ struct script_jit_ctx {
 	bool in_stub;
 	bool smap;
 	bool blind;
-	bool unpriv;
 	u32 epilogue;
 	u32 to_interp;
 	u32 *addrs;
@@ -576,7 +574,7 @@ static void emit_endbr(struct script_jit_ctx *c)
  */
 static void emit_bhb_barrier(struct script_jit_ctx *c)
 {
-	if (!c->unpriv)
+	if (!c->blind)
 		return;
 	if (cpu_feature_enabled(X86_FEATURE_CLEAR_BHB_LOOP))
 		emit_call(c, clear_bhb_loop);
@@ -1463,7 +1461,6 @@ int script_jit_compile(struct script_prog *prog, bool blind)
 	struct script_jit_ctx c = {
 		.smap = cpu_feature_enabled(X86_FEATURE_SMAP),
 		.blind = blind,
-		.unpriv = blind,
 		.umax = (unsigned long)mask_user_address((void __user *)~0UL),
 	};
 	u32 len = prog->len, code, stubs, i, exoff;
@@ -1680,10 +1677,7 @@ int script_jit_exec(const struct script_prog *prog, struct script_run_ctx *ctx,
 
 		switch (event) {
 		case SCRIPT_JIT_EXIT:
-			if (st->depth) {
-				pc = script_return(st);
-				continue;
-			}
+			/* The main program's: a subprogram's stays in the code. */
 			ctx->retval = st->regs[SCRIPT_REG_0];
 			err = 0;
 			break;
