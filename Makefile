@@ -21,6 +21,11 @@
 #   make bench-profile   boot once and profile the script(2) and epoll web
 #                        servers (1 KiB, 32 connections) with perf: where a
 #                        request's time goes (bench/profile.md)
+#   make series          the patch series a reviewer gets, with its cover
+#                        letter, in build/series/ (series/split declares it)
+#   make series-check    git am it onto the pristine source, checkpatch
+#                        --strict and build each patch in turn, boot the
+#                        last one and run the tests (about N min warm)
 #   make clean           remove build/ (the pristine source cache stays)
 #
 # The pristine source is extracted once into $(CACHE); the build tree,
@@ -90,7 +95,7 @@ PATCH_EXCEPT	:= 0005-seccomp-run-the-filters-for-a-system-call-made-on-a-task-s-
 PATCH_EXCEPT_FILES := $(foreach e,$(PATCH_EXCEPT),$(TOP)/patches/$(firstword $(subst :, ,$(e))))
 
 .PHONY: all deps tree config kernel kcheck cross lint lib libtest selftests \
-	initramfs check run clean
+	initramfs check run clean series series-apply series-check
 
 all: check
 
@@ -183,10 +188,28 @@ JIT_SECONDS	?= $(if $(filter debug,$(FLAVOUR)),90,20)
 
 # TESTS="a_test b_test" runs only those; APPEND="VAR=value ..." adds
 # kernel parameters, which reach the tests as environment variables.
-check: libtest kernel initramfs
+check: libtest kernel initramfs series-apply
 	@SCRIPT_APPEND="$(if $(TESTS),scripttests=$(subst $(space),$(comma),$(strip $(TESTS)))) \
 		SCRIPT_JIT_SEED=$(JIT_SEED) SCRIPT_JIT_SECONDS=$(JIT_SECONDS) $(APPEND)" \
 		$(TOP)/harness/boot.sh check $(KERNEL) $(INITRD) $(LOG) $(TIMEOUT)
+
+# The series (harness/series.sh): make check only makes it and applies it
+# with git am onto the pristine source, and compares the result with the
+# tree it built; make series-check builds it patch by patch too.
+SERIES_EXCEPT	:= $(LINT_EXCEPT) kernel/seccomp.c:ENOSYS
+
+series: tree
+	@$(TOP)/harness/series.sh $(CACHE) $(BUILD) $(TREE)
+
+series-apply: tree
+	@$(TOP)/harness/series.sh --apply $(CACHE) $(BUILD) $(TREE)
+
+series-check: series-apply libtest initramfs
+	@SERIES_UIGNORE="$(UIGNORE)" SERIES_EXCEPT="$(SERIES_EXCEPT)" \
+		$(TOP)/harness/series-check.sh $(BUILD) $(TREE) $(CONFIGS)
+	@SCRIPT_APPEND="SCRIPT_JIT_SEED=$(JIT_SEED) SCRIPT_JIT_SECONDS=$(JIT_SECONDS)" \
+		$(TOP)/harness/boot.sh check $(BUILD)/obj-series/arch/x86/boot/bzImage \
+		$(INITRD) $(BUILD)/series-console.log $(TIMEOUT)
 
 run: kernel initramfs
 	@PORT=$(PORT) $(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0

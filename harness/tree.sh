@@ -115,6 +115,8 @@ for d in kernel/script tools/lib/script tools/testing/selftests/script; do
 		$sync --delete --exclude='*.o' "$top/$d/" "$tree/$d/"
 	fi
 done
+mkdir -p "$tree/man"
+$sync --delete "$top/man/" "$tree/man/"
 for f in include/uapi/linux/script.h Documentation/userspace-api/script.rst; do
 	if [ -f "$top/$f" ]; then
 		$sync "$top/$f" "$tree/$f"
