@@ -50,6 +50,7 @@
  * indirect jump.
  */
 
+#include <linux/cpufeature.h>
 #include <linux/execmem.h>
 #include <linux/extable.h>
 #include <linux/memcontrol.h>
@@ -59,7 +60,6 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <asm/alternative.h>
-#include <asm/cpufeature.h>
 #include <asm/extable_fixup_types.h>
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
