@@ -43,7 +43,7 @@ for p in "$out"/0*.patch; do
 	name=$(basename "$p")
 	res=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse \
 		--show-types --showfile --ignore FILE_PATH_CHANGES "$p" || true)
-	bad=$(echo "$res" | grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' |
+	bad=$(echo "$res" | { grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' || true; } |
 		while IFS= read -r l; do
 			file=${l%%:*}
 			type=$(echo "$l" | sed -E 's/^[^ ]+: (ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\2/')
