@@ -244,6 +244,7 @@ static int worker_init(struct worker *w, int id, int listen_fd, int stop_fd,
 	c->st_mode_off = offsetof(struct stat, st_mode);
 	c->st_size_off = offsetof(struct stat, st_size);
 	c->conns = (__u64)(unsigned long)w->conns;
+	c->handoff_fd = -1;
 
 	w->opts.sz = sizeof(w->opts);
 	w->opts.args[0] = (__u64)(unsigned long)c;
