@@ -79,8 +79,10 @@ UIGNORE		:= BIT_MACRO,PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO,ENOSYS
 # SCRIPT_LD_IMM64 expands to two initialisers, as BPF_LD_IMM64 in
 # include/linux/filter.h; objdump.bpf.c keeps clang from folding the
 # loads and stores it disassembles; examples_test.c skips on a kernel
-# without script(2).
+# without script(2); httpd_tls.c calls OpenSSL, whose names are CamelCase
+# (SSL_CTX_use_PrivateKey_file).
 LINT_EXCEPT	:= tools/lib/script/script_insn.h:COMPLEX_MACRO,MACRO_ARG_REUSE \
+		   tools/lib/script/examples/httpd/httpd_tls.c:CAMELCASE \
 		   tools/lib/script/tests/objdump.bpf.c:VOLATILE \
 		   tools/testing/selftests/script/examples_test.c:ENOSYS
 LINT_EXCEPT_FILES := $(foreach e,$(LINT_EXCEPT),$(firstword $(subst :, ,$(e))))
