@@ -63,6 +63,11 @@ LIBOUT		:= $(BUILD)/lib/
 LIBMAKE		= $(MAKE) -s -C $(TOP)/tools/lib/script OUTPUT=$(LIBOUT)
 LIB_GUEST	:= scriptctl cat cat_builder copy copy_builder accept_filter httpd
 PORT		?= 8080
+# httpd's TLS certificate for make run and httpd_tls_test: self-signed
+# (ECDSA P-256) for localhost, 127.0.0.1 and the guest's 10.0.2.15, made
+# once per build directory with the host's openssl.
+TLS_CERT	:= $(BUILD)/tls/httpd.crt
+TLS_KEY		:= $(BUILD)/tls/httpd.key
 
 KFILES		:= $(wildcard kernel/script/*.[ch]) include/uapi/linux/script.h \
 		   $(wildcard tools/testing/selftests/script/*.[ch]) \
@@ -165,7 +170,18 @@ libtest: lib
 		  tail -5 $(LIBOUT)test.log; echo "FAIL: tools/lib/script host tests"; exit 1; }
 	@grep -E '^# [0-9]+ tests, ' $(LIBOUT)test.log | sed 's/^#/         /'
 
-selftests: kernel lib
+$(TLS_CERT):
+	@mkdir -p $(dir $@)
+	@echo "  CERT    $@ (self-signed)"
+	@openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -days 3650 -subj /CN=localhost \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:10.0.2.15" \
+		-keyout $(TLS_KEY).tmp -out $@.tmp >$(dir $@)openssl.log 2>&1 || \
+		{ cat $(dir $@)openssl.log; exit 1; }
+	@mv $(TLS_KEY).tmp $(TLS_KEY)
+	@mv $@.tmp $@
+
+selftests: kernel lib $(TLS_CERT)
 	@mkdir -p $(OUT)/selftests
 	@$(MAKE) -s -C $(TREE)/tools/testing/selftests/script \
 		OUTPUT=$(OUT)/selftests \
@@ -174,6 +190,7 @@ selftests: kernel lib
 		-I$(TREE)/tools/testing/selftests $(TOP)/harness/uring_test.c \
 		-o $(OUT)/selftests/uring_test -luring
 	@cp $(addprefix $(LIBOUT),$(LIB_GUEST)) $(LIBOUT)*.bpf.o $(OUT)/selftests/
+	@cp $(TLS_CERT) $(TLS_KEY) $(OUT)/selftests/
 
 initramfs: selftests
 	@$(TOP)/harness/initramfs.sh $(TREE) $(OUT) $(INITRD)
