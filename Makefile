@@ -8,9 +8,12 @@
 #   make check TESTS="deferred_test audit_test"  only those kselftests
 #   make check JIT_SECONDS=60 JIT_SEED=7  jit_test's random programs
 #                        for that long, from that seed (20 s, 90 with DEBUG=1)
-#   make run [PORT=8080] boot with the static web server of tools/lib/script
-#                        serving its site on http://localhost:PORT/, and an
-#                        interactive shell on the serial console
+#   make run [PORT=8080] [TLS_PORT=8443]
+#                        boot with the static web server of tools/lib/script
+#                        serving its site on http://localhost:PORT/ and
+#                        https://localhost:TLS_PORT/ (kernel TLS, with a
+#                        self-signed certificate made at build time), and
+#                        an interactive shell on the serial console
 #   make lint            checkpatch --strict over the series and its tests,
 #                        W=1 and sparse over kernel/script
 #   make kcheck          compile kernel/script with W=1 and sparse only
@@ -63,6 +66,7 @@ LIBOUT		:= $(BUILD)/lib/
 LIBMAKE		= $(MAKE) -s -C $(TOP)/tools/lib/script OUTPUT=$(LIBOUT)
 LIB_GUEST	:= scriptctl cat cat_builder copy copy_builder accept_filter httpd
 PORT		?= 8080
+TLS_PORT	?= 8443
 # httpd's TLS certificate for make run and httpd_tls_test: self-signed
 # (ECDSA P-256) for localhost, 127.0.0.1 and the guest's 10.0.2.15, made
 # once per build directory with the host's openssl.
@@ -208,7 +212,8 @@ check: libtest kernel initramfs
 		$(TOP)/harness/boot.sh check $(KERNEL) $(INITRD) $(LOG) $(TIMEOUT)
 
 run: kernel initramfs
-	@PORT=$(PORT) $(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0
+	@PORT=$(PORT) TLS_PORT=$(TLS_PORT) TLS_CERT=$(TLS_CERT) \
+		$(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0
 
 clean:
 	rm -rf $(BUILD)
