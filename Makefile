@@ -8,9 +8,12 @@
 #   make check TESTS="deferred_test audit_test"  only those kselftests
 #   make check JIT_SECONDS=60 JIT_SEED=7  jit_test's random programs
 #                        for that long, from that seed (20 s, 90 with DEBUG=1)
-#   make run [PORT=8080] boot with the static web server of tools/lib/script
-#                        serving its site on http://localhost:PORT/, and an
-#                        interactive shell on the serial console
+#   make run [PORT=8080] [TLS_PORT=8443]
+#                        boot with the static web server of tools/lib/script
+#                        serving its site on http://localhost:PORT/ and
+#                        https://localhost:TLS_PORT/ (kernel TLS, with a
+#                        self-signed certificate made at build time), and
+#                        an interactive shell on the serial console
 #   make lint            checkpatch --strict over the series and its tests,
 #                        W=1 and sparse over kernel/script
 #   make kcheck          compile kernel/script with W=1 and sparse only
@@ -68,6 +71,12 @@ LIBOUT		:= $(BUILD)/lib/
 LIBMAKE		= $(MAKE) -s -C $(TOP)/tools/lib/script OUTPUT=$(LIBOUT)
 LIB_GUEST	:= scriptctl cat cat_builder copy copy_builder accept_filter httpd
 PORT		?= 8080
+TLS_PORT	?= 8443
+# httpd's TLS certificate for make run and httpd_tls_test: self-signed
+# (ECDSA P-256) for localhost, 127.0.0.1 and the guest's 10.0.2.15, made
+# once per build directory with the host's openssl.
+TLS_CERT	:= $(BUILD)/tls/httpd.crt
+TLS_KEY		:= $(BUILD)/tls/httpd.key
 
 KFILES		:= $(wildcard kernel/script/*.[ch]) include/uapi/linux/script.h \
 		   $(wildcard tools/testing/selftests/script/*.[ch]) \
@@ -84,8 +93,10 @@ UIGNORE		:= BIT_MACRO,PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO,ENOSYS
 # SCRIPT_LD_IMM64 expands to two initialisers, as BPF_LD_IMM64 in
 # include/linux/filter.h; objdump.bpf.c keeps clang from folding the
 # loads and stores it disassembles; examples_test.c skips on a kernel
-# without script(2).
+# without script(2); httpd_tls.c calls OpenSSL, whose names are CamelCase
+# (SSL_CTX_use_PrivateKey_file).
 LINT_EXCEPT	:= tools/lib/script/script_insn.h:COMPLEX_MACRO,MACRO_ARG_REUSE \
+		   tools/lib/script/examples/httpd/httpd_tls.c:CAMELCASE \
 		   tools/lib/script/tests/objdump.bpf.c:VOLATILE \
 		   tools/testing/selftests/script/examples_test.c:ENOSYS
 LINT_EXCEPT_FILES := $(foreach e,$(LINT_EXCEPT),$(firstword $(subst :, ,$(e))))
@@ -168,7 +179,18 @@ libtest: lib
 		  tail -5 $(LIBOUT)test.log; echo "FAIL: tools/lib/script host tests"; exit 1; }
 	@grep -E '^# [0-9]+ tests, ' $(LIBOUT)test.log | sed 's/^#/         /'
 
-selftests: kernel lib
+$(TLS_CERT):
+	@mkdir -p $(dir $@)
+	@echo "  CERT    $@ (self-signed)"
+	@openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -days 3650 -subj /CN=localhost \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:10.0.2.15" \
+		-keyout $(TLS_KEY).tmp -out $@.tmp >$(dir $@)openssl.log 2>&1 || \
+		{ cat $(dir $@)openssl.log; exit 1; }
+	@mv $(TLS_KEY).tmp $(TLS_KEY)
+	@mv $@.tmp $@
+
+selftests: kernel lib $(TLS_CERT)
 	@mkdir -p $(OUT)/selftests
 	@$(MAKE) -s -C $(TREE)/tools/testing/selftests/script \
 		OUTPUT=$(OUT)/selftests \
@@ -177,6 +199,7 @@ selftests: kernel lib
 		-I$(TREE)/tools/testing/selftests $(TOP)/harness/uring_test.c \
 		-o $(OUT)/selftests/uring_test -luring
 	@cp $(addprefix $(LIBOUT),$(LIB_GUEST)) $(LIBOUT)*.bpf.o $(OUT)/selftests/
+	@cp $(TLS_CERT) $(TLS_KEY) $(OUT)/selftests/
 
 initramfs: selftests
 	@$(TOP)/harness/initramfs.sh $(TREE) $(OUT) $(INITRD)
@@ -212,7 +235,8 @@ series-check: series-apply libtest initramfs
 		$(INITRD) $(BUILD)/series-console.log $(TIMEOUT)
 
 run: kernel initramfs
-	@PORT=$(PORT) $(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0
+	@PORT=$(PORT) TLS_PORT=$(TLS_PORT) TLS_CERT=$(TLS_CERT) \
+		$(TOP)/harness/boot.sh run $(KERNEL) $(INITRD) $(OUT)/run.log 0
 
 clean:
 	rm -rf $(BUILD)

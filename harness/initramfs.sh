@@ -13,11 +13,30 @@ if [ ! -x "$gen" ] || [ "$tree/usr/gen_init_cpio.c" -nt "$gen" ]; then
 	cc -O2 -o "$gen" "$tree/usr/gen_init_cpio.c"
 fi
 
+# Directories listed so far, and dir_once DIR: DIR and its parents, once.
+dirs=" / "
+dir_once() {
+	case "$dirs" in *" $1 "*) return 0 ;; esac
+	dir_once "$(dirname "$1")"
+	dirs="$dirs$1 "
+	echo "dir $1 0755 0 0"
+}
+
+# dyn_bin PATH: a dynamic executable of the host, at its own path, with
+# the shared libraries and the loader ldd names, each at its own path.
+dyn_bin() {
+	for f in "$1" $(ldd "$1" 2>/dev/null |
+		 sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+		dir_once "$(dirname "$f")"
+		echo "file $f $(readlink -f "$f") 0755 0 0"
+	done
+}
+
 {
 	echo "dir /dev 0755 0 0"
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	for d in bin sbin proc sys tmp root srv selftests selftests/script; do
-		echo "dir /$d 0755 0 0"
+		dir_once "/$d"
 	done
 	echo "file /bin/busybox $(command -v busybox || echo /bin/busybox) 0755 0 0"
 	echo "slink /bin/sh busybox 0777 0 0"
@@ -28,6 +47,10 @@ fi
 		[ -x "$f" ] && mode=0755
 		echo "file /selftests/script/$(basename "$f") $f $mode 0 0"
 	done
+	# curl, the HTTPS client of httpd_tls_test (which skips without it)
+	if command -v curl >/dev/null; then
+		dyn_bin "$(command -v curl)"
+	fi
 	# The static web server's site, for make run.
 	site=$top/tools/lib/script/examples/httpd/site
 	echo "dir /srv/www 0755 0 0"

@@ -162,6 +162,7 @@ static void worker_init(struct httpd_mem *m, int listen_fd, int stop_fd)
 	c->st_mode_off = offsetof(struct stat, st_mode);
 	c->st_size_off = offsetof(struct stat, st_size);
 	c->conns = (uintptr_t)m->conns;
+	c->handoff_fd = -1;
 }
 
 /* The client */

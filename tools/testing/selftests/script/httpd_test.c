@@ -16,6 +16,11 @@
  *
  * The server is $HTTPD (default: httpd beside this test), its script
  * $HTTPD_OBJ (default: httpd.bpf.o beside this test).
+ *
+ * httpd_tls_test.c builds this file again with HTTPD_TLS: every test then
+ * talks to the server's TLS port (-s) instead, each client doing a TLS
+ * handshake (OpenSSL, the certificate verified) on connect, and the same
+ * requests must get the same responses.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +45,17 @@
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+
+#ifdef HTTPD_TLS
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+/* The server's certificate and key: $HTTPD_CERT, $HTTPD_KEY */
+static char tls_cert[PATH_MAX], tls_key[PATH_MAX];
+/* The clients' context: TLS 1.2 or 1.3, ALPN http/1.1, verifying */
+static SSL_CTX *tls_ctx;
+#endif
 
 #define TIMEOUT_MS	1000		/* the server's -t */
 #define IO_TIMEOUT_S	10		/* clients' receive, send timeout */
@@ -263,7 +279,8 @@ static void sleep_ms(long ms)
 FIXTURE(httpd) {
 	pid_t pid;
 	int out;		/* the read end of its stdout */
-	int port;
+	int port;		/* the port the tests use: TLS's with HTTPD_TLS */
+	int plain_port;		/* the clear-text port */
 	char line[512];		/* its first line */
 	char *restored_wmem;	/* net.ipv4.tcp_wmem to put back */
 };
@@ -290,6 +307,14 @@ static int server_start(struct __test_metadata *_metadata,
 
 	if (quiet)
 		argv[i++] = "-q";
+#ifdef HTTPD_TLS
+	argv[i++] = "-s";
+	argv[i++] = "0";
+	argv[i++] = "-C";
+	argv[i++] = tls_cert;
+	argv[i++] = "-K";
+	argv[i++] = tls_key;
+#endif
 	while (extra && *extra && i < 30)
 		argv[i++] = *extra++;
 	argv[i++] = root;
@@ -335,6 +360,15 @@ static int server_start(struct __test_metadata *_metadata,
 	if (!p)
 		return -1;
 	self->port = atoi(p + strlen("http://127.0.0.1:"));
+	self->plain_port = self->port;
+#ifdef HTTPD_TLS
+	p = strstr(self->line, " and https://127.0.0.1:");
+	if (!p) {
+		TH_LOG("no TLS port: %s", self->line);
+		return -1;
+	}
+	self->port = atoi(p + strlen(" and https://127.0.0.1:"));
+#endif
 	return self->port > 0 ? 0 : -1;
 }
 
@@ -400,6 +434,10 @@ FIXTURE_SETUP(httpd)
 {
 	if (access(httpd_bin, X_OK) || access(httpd_obj, R_OK))
 		SKIP(return, "no httpd or httpd.bpf.o (set HTTPD, HTTPD_OBJ)");
+#ifdef HTTPD_TLS
+	if (!tls_ctx)
+		SKIP(return, "no certificate (set HTTPD_CERT, HTTPD_KEY)");
+#endif
 	ASSERT_EQ(0, server_start(_metadata, self, NULL, true));
 }
 
@@ -424,15 +462,66 @@ FIXTURE_TEARDOWN(httpd)
 /**
  * struct client - a connection and what it received but did not parse
  * @fd: the socket
+ * @ssl: its TLS connection (OpenSSL's SSL), with HTTPD_TLS
  * @buf: received bytes; responses are parsed from its start
  * @len: bytes in @buf
  * @cap: its size
  */
 struct client {
 	int fd;
+	void *ssl;
 	char *buf;
 	size_t len, cap;
 };
+
+#ifdef HTTPD_TLS
+/*
+ * The clients' TLS context: TLS 1.2 or 1.3, ALPN http/1.1, the server's
+ * certificate trusted, and a peer gone without close_notify an end of
+ * file; NULL without the certificate.
+ */
+static SSL_CTX *tls_client_ctx(void)
+{
+	SSL_CTX *ctx;
+
+	if (access(tls_cert, R_OK) || access(tls_key, R_OK))
+		return NULL;
+	/* No openssl.cnf: the guest has none */
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx)
+		return NULL;
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	/* (set_alpn_protos returns 0 on success) */
+	if (SSL_CTX_set_alpn_protos(ctx, (const unsigned char *)"\x08http/1.1",
+				    9) ||
+	    SSL_CTX_load_verify_locations(ctx, tls_cert, NULL) != 1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * The TLS handshake of @c, on its connected socket, with the server's
+ * certificate verified for 127.0.0.1: 0 or -1.
+ */
+static int tls_client_start(struct client *c)
+{
+	SSL *ssl = SSL_new(tls_ctx);
+
+	c->ssl = ssl;
+	if (!ssl || !SSL_set_fd(ssl, c->fd) ||
+	    !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1"))
+		return -1;
+	if (SSL_connect(ssl) != 1) {
+		ERR_print_errors_fp(stderr);
+		return -1;
+	}
+	return 0;
+}
+#endif
 
 /**
  * struct response - one parsed response
@@ -478,11 +567,25 @@ static int client_connect(struct client *c, int port, int rcvbuf)
 		c->fd = -1;
 		return -1;
 	}
+#ifdef HTTPD_TLS
+	if (tls_client_start(c)) {
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+		close(c->fd);
+		free(c->buf);
+		c->fd = -1;
+		return -1;
+	}
+#endif
 	return 0;
 }
 
 static void client_close(struct client *c)
 {
+#ifdef HTTPD_TLS
+	SSL_free(c->ssl);
+	c->ssl = NULL;
+#endif
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -496,7 +599,11 @@ static int client_send(struct client *c, const void *buf, size_t len)
 	ssize_t n;
 
 	while (len) {
+#ifdef HTTPD_TLS
+		n = SSL_write(c->ssl, p, len);
+#else
 		n = send(c->fd, p, len, MSG_NOSIGNAL);
+#endif
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -520,7 +627,14 @@ static ssize_t client_fill(struct client *c, size_t max)
 		room = max;
 	if (!room)
 		return -1;
+#ifdef HTTPD_TLS
+	/* 0 at the end, with or without close_notify, -1 on an error */
+	n = SSL_read(c->ssl, c->buf + c->len, room);
+	if (n <= 0 && SSL_get_error(c->ssl, n) != SSL_ERROR_ZERO_RETURN)
+		n = -1;
+#else
 	n = recv(c->fd, c->buf + c->len, room, 0);
+#endif
 	if (n > 0)
 		c->len += n;
 	return n;
@@ -1698,6 +1812,16 @@ TEST_F_TIMEOUT(httpd, concurrent, 120)
 	char req[128];
 	int i, ok = 0;
 
+#ifdef HTTPD_TLS
+	static const char *const patient[] = { "-t", "10000", NULL };
+
+	/*
+	 * 100 handshakes one after the other take longer than the 1000 ms
+	 * the first connections could stay idle meanwhile.
+	 */
+	server_restart(_metadata, self, patient);
+#endif
+
 	for (i = 0; i < CONC; i++)
 		ASSERT_EQ(0, client_connect(&cs[i], self->port, 0))
 			TH_LOG("client %d", i);
@@ -1745,7 +1869,9 @@ static long proc_first(const char *path)
  * connections, the system holds no more of them than before.
  * $HTTPD_CONNS sets how many (default CONNS).
  */
+#ifndef CONNS
 #define CONNS		2000
+#endif
 #define CONNS_SLACK	64	/* what the rest of the system may hold */
 
 TEST_F_TIMEOUT(httpd, connections_release_their_files, 3600)
@@ -1985,6 +2111,11 @@ int main(int argc, char **argv)
 	find_file(httpd_bin, sizeof(httpd_bin), "HTTPD", "httpd");
 	find_file(httpd_obj, sizeof(httpd_obj), "HTTPD_OBJ", "httpd.bpf.o");
 	signal(SIGPIPE, SIG_IGN);
+#ifdef HTTPD_TLS
+	find_file(tls_cert, sizeof(tls_cert), "HTTPD_CERT", "httpd.crt");
+	find_file(tls_key, sizeof(tls_key), "HTTPD_KEY", "httpd.key");
+	tls_ctx = tls_client_ctx();
+#endif
 	if (make_docroot()) {
 		perror("httpd_test: cannot build the docroot in /tmp");
 		remove_docroot();

@@ -91,6 +91,16 @@
  *    input does not make the close a reset that could destroy the
  *    response in flight.
  *
+ *  - HTTPS: the launcher (httpd_tls.c) accepts on the TLS port, does the
+ *    handshake with OpenSSL, turns on kernel TLS both ways and writes the
+ *    socket's number to a worker's handoff pipe, which the script watches
+ *    like the listening socket; do_handoff() adopts the connection into
+ *    a slot as do_accept() does one of its own, with the protocol ALPN
+ *    chose (struct httpd_conn.proto), and from then on it is served like
+ *    any other: kernel TLS encrypts what send and move write and
+ *    decrypts what read returns.  A record that is not application data
+ *    fails read with EIO, and the connection is closed (do_handoff()).
+ *
  *  - Cost: every instruction is interpreted, so the common case is kept
  *    short, and what is a loop over bytes is an op: split_header finds
  *    the header's end, its lines and the fields the server needs, keyed
@@ -427,6 +437,47 @@ static long watch(struct httpd_ctl *c, long op, long fd, __u32 events,
 /* ---- accepting */
 
 /*
+ * Takes the connection @fd into a free slot, speaking @proto: 0, or -1
+ * when the table is full (a 503 went, and @fd is closed) or epoll_ctl()
+ * failed (@fd is closed).
+ */
+static noinline long adopt(struct httpd_ctl *c, long fd, __u32 proto)
+{
+	struct httpd_conn *conn;
+
+	c->accepted++;
+	if (c->free_head == HTTPD_NIL) {
+		/* resp_503 says "Content-Length: 88" */
+		BUILD_BUG_ON(sizeof(BODY503) - 1 != 88);
+		if (script_send(fd, resp_503, sizeof(resp_503) - 1,
+				c->send_flags) > 0)
+			c->resp[5]++;
+		script_close(fd);
+		c->rejected++;
+		return -1;
+	}
+	conn = conn_at(c, c->free_head);
+	if (watch(c, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT |
+		  EPOLLRDHUP | EPOLLET, conn->idx) < 0) {
+		script_close(fd);
+		return -1;
+	}
+	c->free_head = conn->next;
+	conn->fd = fd;
+	conn->phase = HTTPD_READ;
+	conn->proto = proto;
+	conn->file_fd = -1;
+	conn->flags = 0;
+	conn->in_len = 0;
+	conn->scanned = 0;
+	conn->req_len = 0;
+	conn->deadline = c->now + c->timeout_ms;
+	dl_append(c, conn);
+	c->nconns++;
+	return 0;
+}
+
+/*
  * The listening socket is readable: accept a batch of connections into
  * free slots.  With the table full, a connection gets a 503 and is closed
  * at once.  Out of descriptors, accepting pauses for ACCEPT_PAUSE_MS, as
@@ -435,7 +486,6 @@ static long watch(struct httpd_ctl *c, long op, long fd, __u32 events,
  */
 static noinline void do_accept(struct httpd_ctl *c)
 {
-	struct httpd_conn *conn;
 	long fd, i;
 
 	for (i = 0; i < ACCEPT_BATCH; i++) {
@@ -453,34 +503,36 @@ static noinline void do_accept(struct httpd_ctl *c)
 			}
 			return;
 		}
-		c->accepted++;
-		if (c->free_head == HTTPD_NIL) {
-			/* resp_503 says "Content-Length: 88" */
-			BUILD_BUG_ON(sizeof(BODY503) - 1 != 88);
-			if (script_send(fd, resp_503, sizeof(resp_503) - 1,
-					c->send_flags) > 0)
-				c->resp[5]++;
-			script_close(fd);
-			c->rejected++;
-			continue;
-		}
-		conn = conn_at(c, c->free_head);
-		if (watch(c, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT |
-			  EPOLLRDHUP | EPOLLET, conn->idx) < 0) {
-			script_close(fd);
-			continue;
-		}
-		c->free_head = conn->next;
-		conn->fd = fd;
-		conn->phase = HTTPD_READ;
-		conn->file_fd = -1;
-		conn->flags = 0;
-		conn->in_len = 0;
-		conn->scanned = 0;
-		conn->req_len = 0;
-		conn->deadline = c->now + c->timeout_ms;
-		dl_append(c, conn);
-		c->nconns++;
+		adopt(c, fd, HTTPD_PROTO_HTTP1);
+	}
+}
+
+/*
+ * ---- the TLS port's connections
+ *
+ * The launcher accepts them, does the handshake in user space, turns on
+ * kernel TLS for both directions and writes a struct httpd_handoff to
+ * this worker's handoff pipe (level-triggered in the epoll set).  The
+ * descriptor is then the script's like one it accepted: it reads and
+ * writes plain text, kernel TLS encrypting what send and move (sendfile)
+ * write and decrypting what read gives.  A record that is no application
+ * data (an alert such as close_notify, a KeyUpdate or another
+ * post-handshake message) makes read fail with EIO, every time, as the
+ * record stays at the head of the queue: the script closes the
+ * connection, as after any failed read.
+ */
+static noinline void do_handoff(struct httpd_ctl *c)
+{
+	struct httpd_handoff *h = c->handoffs;
+	long n, i;
+
+	n = script_read(c->handoff_fd, h, sizeof(c->handoffs));
+	if (n <= 0)
+		return;
+	n /= sizeof(*h);
+	for (i = 0; i < n; i++) {
+		c->adopted++;
+		adopt(c, FD(h[i].fd), h[i].proto);
 	}
 }
 
@@ -1532,6 +1584,9 @@ long httpd_worker(struct httpd_ctl *c)
 	if (ret >= 0)
 		ret = watch(c, EPOLL_CTL_ADD, c->stop_fd, EPOLLIN,
 			    HTTPD_TAG_STOP);
+	if (ret >= 0 && c->handoff_fd >= 0)
+		ret = watch(c, EPOLL_CTL_ADD, c->handoff_fd, EPOLLIN,
+			    HTTPD_TAG_HANDOFF);
 
 	while (ret >= 0) {
 		n = script_epoll_wait(c->epfd, c->events, HTTPD_MAX_EVENTS,
@@ -1553,6 +1608,8 @@ long httpd_worker(struct httpd_ctl *c)
 					goto stop;
 				if (data == HTTPD_TAG_LISTEN)
 					do_accept(c);
+				else if (data == HTTPD_TAG_HANDOFF)
+					do_handoff(c);
 				continue;
 			}
 			conn = conn_at(c, data);

@@ -7,10 +7,13 @@
  * and prints what they counted; it makes no system call per request.
  *
  *   httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS] [-c MAX_CONNS]
- *         [-o OBJ] [-I] [-q] DOCROOT
+ *         [-s TLS_PORT -C CERT -K KEY [-n ALPN]] [-o OBJ] [-I] [-q] DOCROOT
  *
  * Once listening it prints "httpd: serving DOCROOT on http://ADDR:PORT/
- * with N workers (engine ENGINE)", ENGINE "jit" when the kernel compiled
+ * with N workers (engine ENGINE)", with "and https://ADDR:TLS_PORT/ (ALPN
+ * LIST)" after the first address when -s gives a TLS port (httpd_tls.c:
+ * a thread does the handshakes and hands each connection, kernel TLS on,
+ * to a worker's script).  ENGINE is "jit" when the kernel compiled
  * the script and "interp" when the interpreter runs it (-I asks for the
  * interpreter, so that one boot can compare both).  It exits 0 after a
  * signal stopped it, 1 when a worker's script failed (it prints the error
@@ -42,6 +45,7 @@
 
 #include "libscript.h"
 #include "httpd.h"
+#include "httpd_tls.h"
 
 #define BACKLOG		1024
 #define LOG_SIZE	(64 * 1024)
@@ -89,7 +93,8 @@ static pthread_t main_thread;
 
 static const char usage_text[] =
 "Usage: httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS]\n"
-"             [-c MAX_CONNS] [-o OBJ] [-I] [-q] DOCROOT\n"
+"             [-c MAX_CONNS] [-s TLS_PORT -C CERT -K KEY [-n ALPN]]\n"
+"             [-o OBJ] [-I] [-q] DOCROOT\n"
 "Serve the files beneath DOCROOT over HTTP/1.1, the event loop of each\n"
 "worker thread in one script(2) call.\n"
 "  -a ADDR        IPv4 or IPv6 address (default 0.0.0.0)\n"
@@ -97,6 +102,12 @@ static const char usage_text[] =
 "  -w WORKERS     worker threads (default: one per online CPU)\n"
 "  -t TIMEOUT_MS  request, idle, send, linger timeout (default 10000)\n"
 "  -c MAX_CONNS   connections per worker (default 512)\n"
+"  -s TLS_PORT    serve HTTPS on this port too (0: any free one), kernel\n"
+"                 TLS after a handshake in user space\n"
+"  -C CERT        its certificate chain (PEM)\n"
+"  -K KEY         its private key (PEM)\n"
+"  -n ALPN        the ALPN protocols offered, in order of preference\n"
+"                 (default: those the script serves: http/1.1)\n"
 "  -o OBJ         the script (default: httpd.bpf.o beside httpd)\n"
 "  -I             run the script with the interpreter, never compiled\n"
 "                 (SCRIPT_F_INTERP)\n"
@@ -201,7 +212,8 @@ static void raise_nofile(long workers, long max_conns)
 
 /* Sets up @w's memory and control block; 0 or -1. */
 static int worker_init(struct worker *w, int id, int listen_fd, int stop_fd,
-		       int root_fd, long timeout_ms, long max_conns)
+		       int root_fd, int handoff_fd, long timeout_ms,
+		       long max_conns)
 {
 	size_t in_size = (size_t)max_conns * HTTPD_IN_SIZE;
 	struct httpd_ctl *c;
@@ -244,6 +256,7 @@ static int worker_init(struct worker *w, int id, int listen_fd, int stop_fd,
 	c->st_mode_off = offsetof(struct stat, st_mode);
 	c->st_size_off = offsetof(struct stat, st_size);
 	c->conns = (__u64)(unsigned long)w->conns;
+	c->handoff_fd = handoff_fd;
 
 	w->opts.sz = sizeof(w->opts);
 	w->opts.args[0] = (__u64)(unsigned long)c;
@@ -359,16 +372,20 @@ int main(int argc, char **argv)
 	};
 	const char *addr = "0.0.0.0", *objpath = NULL, *root;
 	long port = 8080, workers, timeout_ms = 10000, max_conns = 512, i;
+	long tls_port = -1;
 	char objbuf[PATH_MAX], name[INET6_ADDRSTRLEN + 16], err[512] = "";
-	int opt, lfd, root_fd, stop_fd, ret, status = 0, sig;
+	char tls_name[INET6_ADDRSTRLEN + 16];
+	int opt, lfd, root_fd, stop_fd, ret, status = 0, sig, tls_lfd = -1;
+	struct httpd_tls_opts topts = { };
+	int *handoff = NULL;
 	struct script_object *obj;
 	struct worker *w;
-	bool quiet = false;
+	bool quiet = false, tls_on = false;
 	__u64 one = 1, flags = 0;
 	sigset_t set;
 
 	workers = get_nprocs();
-	while ((opt = getopt(argc, argv, "a:p:w:t:c:o:Iqh")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:w:t:c:s:C:K:n:o:Iqh")) != -1) {
 		switch (opt) {
 		case 'a':
 			addr = optarg;
@@ -384,6 +401,19 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			max_conns = parse_num(optarg, 1, MAX_CONNS);
+			break;
+		case 's':
+			tls_port = parse_num(optarg, 0, 65535);
+			tls_on = true;
+			break;
+		case 'C':
+			topts.cert = optarg;
+			break;
+		case 'K':
+			topts.key = optarg;
+			break;
+		case 'n':
+			topts.alpn = optarg;
 			break;
 		case 'o':
 			objpath = optarg;
@@ -402,7 +432,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (port < 0 || workers < 0 || timeout_ms < 0 ||
-		    max_conns < 0) {
+		    max_conns < 0 || (opt == 's' && tls_port < 0)) {
 			fprintf(stderr, "httpd: -%c %s: out of range\n", opt,
 				optarg);
 			return 2;
@@ -413,6 +443,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	root = argv[optind];
+	if (tls_on && (!topts.cert || !topts.key)) {
+		fprintf(stderr, "httpd: -s needs -C CERT and -K KEY\n");
+		return 2;
+	}
 	if (workers < 1)
 		workers = 1;
 	if (!objpath) {
@@ -454,14 +488,50 @@ int main(int argc, char **argv)
 	}
 	raise_nofile(workers, max_conns);
 
+	/*
+	 * The TLS port: its listening socket, and a handoff pipe per
+	 * worker, whose read end the script watches, non-blocking both.
+	 */
+	handoff = calloc(2 * workers, sizeof(*handoff));
+	if (!handoff) {
+		fprintf(stderr, "httpd: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < 2 * workers; i++)
+		handoff[i] = -1;
+	if (tls_on) {
+		tls_lfd = listen_on(addr, tls_port, tls_name, sizeof(tls_name));
+		if (tls_lfd < 0)
+			return 1;
+		for (i = 0; i < workers; i++) {
+			if (pipe2(&handoff[2 * i], O_NONBLOCK | O_CLOEXEC)) {
+				perror("httpd: pipe2");
+				return 1;
+			}
+		}
+		topts.listen_fd = tls_lfd;
+		topts.stop_fd = stop_fd;
+		topts.workers = workers;
+		topts.timeout_ms = timeout_ms;
+		topts.handoff_fds = calloc(workers, sizeof(int));
+		if (!topts.handoff_fds) {
+			fprintf(stderr, "httpd: out of memory\n");
+			return 1;
+		}
+		for (i = 0; i < workers; i++)
+			((int *)topts.handoff_fds)[i] = handoff[2 * i + 1];
+		if (httpd_tls_init(&topts))
+			return 1;
+	}
+
 	w = calloc(workers, sizeof(*w));
 	if (!w) {
 		fprintf(stderr, "httpd: out of memory\n");
 		return 1;
 	}
 	for (i = 0; i < workers; i++)
-		if (worker_init(&w[i], i, lfd, stop_fd, root_fd, timeout_ms,
-				max_conns))
+		if (worker_init(&w[i], i, lfd, stop_fd, root_fd,
+				handoff[2 * i], timeout_ms, max_conns))
 			return 1;
 
 	/*
@@ -489,9 +559,21 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (!status && tls_on) {
+		ret = httpd_tls_start();
+		if (ret) {
+			fprintf(stderr, "httpd: pthread_create: %s\n",
+				strerror(ret));
+			status = 1;
+			tls_on = false;
+		}
+	}
 	if (!status) {
-		printf("httpd: serving %s on http://%s/ with %ld workers",
-		       root, name, workers);
+		printf("httpd: serving %s on http://%s/", root, name);
+		if (tls_on)
+			printf(" and https://%s/ (ALPN %s)", tls_name,
+			       httpd_tls_alpn());
+		printf(" with %ld workers", workers);
 		/* Which engine, when the kernel says: a bench compares them. */
 		if (!script_prog_get_info(prog_fd, &info))
 			printf(" (engine %s)", script_engine_name(info.engine));
@@ -508,8 +590,13 @@ int main(int argc, char **argv)
 		if (!worker_report(&w[i]))
 			status = 1;
 	}
-	if (!quiet)
+	if (tls_on)
+		httpd_tls_join();
+	if (!quiet) {
 		print_counters(w, workers);
+		if (tls_on)
+			httpd_tls_print_counters();
+	}
 	fflush(stdout);
 
 	for (i = 0; i < workers; i++)
@@ -517,6 +604,13 @@ int main(int argc, char **argv)
 	free(w);
 	close(stop_fd);
 	close(lfd);
+	if (tls_lfd >= 0)
+		close(tls_lfd);
+	for (i = 0; i < 2 * workers; i++)
+		if (handoff[i] >= 0)
+			close(handoff[i]);
+	free(handoff);
+	free((int *)topts.handoff_fds);
 	close(root_fd);
 	close(prog_fd);
 	script_object_close(obj);

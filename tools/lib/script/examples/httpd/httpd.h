@@ -48,6 +48,35 @@
 /* epoll data of the two descriptors that are no connection */
 #define HTTPD_TAG_LISTEN	0xfffffffeU
 #define HTTPD_TAG_STOP		0xfffffffdU
+#define HTTPD_TAG_HANDOFF	0xfffffffcU
+
+/*
+ * struct httpd_conn.proto: what a connection speaks.  A connection the
+ * script accepts itself (the clear-text port) starts as
+ * HTTPD_PROTO_HTTP1; one handed off from the TLS port speaks what ALPN
+ * chose, and has HTTPD_PROTO_TLS besides.
+ */
+#define HTTPD_PROTO_HTTP1	0		/* HTTP/1.1 or 1.0 */
+#define HTTPD_PROTO_H2		1		/* HTTP/2 (ALPN "h2") */
+#define HTTPD_PROTO_MASK	0xffU
+#define HTTPD_PROTO_TLS		0x100U		/* kernel TLS in both ways */
+
+/* Handoff records the script reads from its pipe per wakeup */
+#define HTTPD_HANDOFF_BATCH	16
+
+/**
+ * struct httpd_handoff - a connection the launcher hands to a worker
+ * @fd: the socket, kernel TLS on in both directions, non-blocking
+ * @proto: HTTPD_PROTO_*, HTTPD_PROTO_TLS included
+ *
+ * The launcher's handshake thread writes each as one write() of 8 bytes
+ * (atomic on a pipe) to the worker's handoff pipe; the descriptor is then
+ * the script's, which closes it.
+ */
+struct httpd_handoff {
+	__s32	fd;
+	__u32	proto;
+};
 
 /**
  * enum httpd_phase - where a connection is
@@ -98,6 +127,7 @@ enum httpd_phase {
  * @next: deadline list: the one with the next later deadline; free list:
  *	the next free slot
  * @status: the status code of the response being sent
+ * @proto: HTTPD_PROTO_*: the protocol, and whether it came over TLS
  * @file_off: offset in @file_fd of the next byte to send
  * @remaining: bytes of the file still to send
  * @deadline: CLOCK_MONOTONIC milliseconds after which the connection
@@ -123,7 +153,7 @@ struct httpd_conn {
 	__u32	prev;
 	__u32	next;
 	__u32	status;
-	__u32	__pad;
+	__u32	proto;
 	__s64	file_off;
 	__u64	remaining;
 	__s64	deadline;
@@ -171,6 +201,8 @@ struct httpd_open_how {
  * @__pad0: 0
  * @conns: in: user address of @max_conns struct httpd_conn, each with
  *	its @in and @out set
+ * @handoff_fd: in: the read end of the worker's handoff pipe (struct
+ *	httpd_handoff records from the TLS port), non-blocking; -1 for none
  * @accepted: out: connections accepted
  * @rejected: out: connections turned away with a 503, the table being
  *	full
@@ -181,6 +213,8 @@ struct httpd_open_how {
  * @timeouts: out: connections closed or answered 408 on their deadline
  * @accept_errors: out: accept4() failures other than EAGAIN
  * @wakeups: out: epoll_wait() returns
+ * @adopted: out: connections handed off by the launcher (TLS), counted
+ *	in @accepted too
  * @epfd: the script's epoll descriptor
  * @nconns: connections open
  * @free_head: first free slot, or %HTTPD_NIL
@@ -197,6 +231,7 @@ struct httpd_open_how {
  * @events: scratch: epoll_wait()'s events
  * @ev: scratch: epoll_ctl()'s event
  * @st: scratch: fstat()'s struct stat
+ * @handoffs: scratch: records read from @handoff_fd
  */
 struct httpd_ctl {
 	__s64			listen_fd;
@@ -215,6 +250,7 @@ struct httpd_ctl {
 	__u32			st_size_off;
 	__u32			__pad0;
 	__u64			conns;
+	__s64			handoff_fd;
 
 	__u64			accepted;
 	__u64			rejected;
@@ -224,6 +260,7 @@ struct httpd_ctl {
 	__u64			timeouts;
 	__u64			accept_errors;
 	__u64			wakeups;
+	__u64			adopted;
 
 	__s64			epfd;
 	__u32			nconns;
@@ -241,6 +278,7 @@ struct httpd_ctl {
 				       HTTPD_EVENT_MAX_SIZE];
 	__u8			ev[HTTPD_EVENT_MAX_SIZE];
 	__u8			st[HTTPD_STAT_MAX_SIZE];
+	struct httpd_handoff	handoffs[HTTPD_HANDOFF_BATCH];
 };
 
 #endif /* HTTPD_H */
