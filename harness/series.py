@@ -38,6 +38,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
@@ -435,9 +436,12 @@ def bench_table(targets):
             nums = fmt(t.get('num_median'))
             if t.get('den_median') is not None:
                 nums += ' / ' + fmt(t.get('den_median'))
-            out.append('  %-4s %s' % ('ok' if t.get('status') == 'pass'
-                                      else 'miss', t.get('name', '')))
-            out.append('       %s %s, ratio %s, limit %s'
+            out.append(textwrap.fill(t.get('name', ''), 72,
+                                     initial_indent='  %-4s ' % (
+                                         'ok' if t.get('status') == 'pass'
+                                         else 'miss'),
+                                     subsequent_indent=' ' * 7))
+            out.append('       = %s %s, ratio %s, limit %s'
                        % (nums, t.get('unit', ''), fmt(t.get('ratio', '-')),
                           fmt(t.get('max', '-'))))
         out.append('')
