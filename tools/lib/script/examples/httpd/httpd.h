@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/script.h>
 
+#include "h2.h"
+
 /* Request header buffer per connection: a larger header is 431 */
 #define HTTPD_IN_SIZE		8192
 /* Room for a response header */
@@ -61,6 +63,7 @@
  *	down and what the client still sends is read and dropped until it
  *	closes, so that a close with unread data does not reset the
  *	connection before the client has read the response
+ * @HTTPD_H2: an HTTP/2 connection: its state is its struct h2_conn
  */
 enum httpd_phase {
 	HTTPD_FREE,
@@ -69,6 +72,7 @@ enum httpd_phase {
 	HTTPD_BODY,
 	HTTPD_DONE,
 	HTTPD_LINGER,
+	HTTPD_H2,
 };
 
 /*
@@ -171,6 +175,8 @@ struct httpd_open_how {
  * @__pad0: 0
  * @conns: in: user address of @max_conns struct httpd_conn, each with
  *	its @in and @out set
+ * @h2: in: user address of the worker's struct h2_ctl (h2.h), for the
+ *	connections that start with the HTTP/2 preface
  * @accepted: out: connections accepted
  * @rejected: out: connections turned away with a 503, the table being
  *	full
@@ -215,6 +221,7 @@ struct httpd_ctl {
 	__u32			st_size_off;
 	__u32			__pad0;
 	__u64			conns;
+	__u64			h2;
 
 	__u64			accepted;
 	__u64			rejected;
