@@ -68,7 +68,9 @@
  *
  *  - Errors: connection errors queue a GOAWAY with the last stream id and
  *    the code, then the connection closes as HTTP/1.1 does (shut down,
- *    linger); stream errors send RST_STREAM.  Codes as RFC 9113 says:
+ *    linger); stream errors send RST_STREAM.  A connection that makes no
+ *    progress for the timeout (idle, or neither reading nor sending) gets
+ *    a GOAWAY with NO_ERROR and is closed.  Codes as RFC 9113 says:
  *    FRAME_SIZE_ERROR for a frame larger than H2_FRAME_MAX or of a wrong
  *    fixed size, PROTOCOL_ERROR, FLOW_CONTROL_ERROR (a window above
  *    2^31-1, DATA beyond the connection's window), STREAM_CLOSED,
@@ -1264,6 +1266,23 @@ static noinline long h2_output(struct httpd_ctl *c, struct httpd_conn *conn,
 }
 
 /* ---- the connection */
+
+/*
+ * expire(): @conn's time is up (idle, or a client that neither reads nor
+ * sends): a GOAWAY with NO_ERROR, as far as the socket takes it at once,
+ * unless a frame is half sent; conn_close() follows.
+ */
+static noinline void h2_timeout(struct httpd_ctl *c, struct httpd_conn *conn)
+{
+	struct h2_conn *h = h2_of(c, conn);
+
+	if (h->cur != HTTPD_NIL || h->wsent != h->wlen)
+		return;
+	h->wlen = 0;
+	h->wsent = 0;
+	h2_goaway(c, h, H2_NO_ERROR);
+	script_send(FD(conn->fd), h->wbuf, h->wlen, c->send_flags);
+}
 
 /*
  * h2_start() - the request header in @conn's buffer is the start of the

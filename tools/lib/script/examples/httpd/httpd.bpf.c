@@ -1555,6 +1555,8 @@ static noinline long expire(struct httpd_ctl *c)
 			fail_request(c, conn, 408);
 			conn_run(c, conn, 0);
 		} else {
+			if (conn->phase == HTTPD_H2)
+				h2_timeout(c, conn);
 			conn_close(c, conn);
 		}
 	}
