@@ -39,6 +39,28 @@ fi
 			echo "file /srv/www/$f $site/$f 0644 0 0"
 		fi
 	done
+	# Dynamic executables for the tests (the HTTP/2 ones run curl), each
+	# with the shared libraries and loader ldd names, at their own paths.
+	for bin in /usr/bin/curl /usr/bin/nghttp /usr/bin/h2load; do
+		[ -x "$bin" ] || continue
+		echo "$bin"
+		ldd "$bin" 2>/dev/null |
+			sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'
+	done | sort -u > "$out/initramfs.bins"
+	# Their directories, each once, parents first; then the files
+	while read -r f; do
+		d=$(dirname "$f")
+		while [ "$d" != / ]; do
+			echo "$d"
+			d=$(dirname "$d")
+		done
+	done < "$out/initramfs.bins" | sort -u | grep -v -x -e /bin -e /sbin |
+		while read -r d; do
+			echo "dir $d 0755 0 0"
+		done
+	while read -r f; do
+		echo "file $f $(readlink -f "$f") 0755 0 0"
+	done < "$out/initramfs.bins"
 } > "$list"
 
 "$gen" "$list" | gzip -1 > "$initrd.tmp"
