@@ -2011,6 +2011,8 @@ struct h2f {
  * @done: END_STREAM came
  * @rst: RST_STREAM's code + 1, 0 for none
  * @frames: DATA frames
+ * @first: the number of its first DATA frame among all h2_collect() read
+ * @last: the number of its last
  */
 struct h2r {
 	int status;
@@ -2019,6 +2021,7 @@ struct h2r {
 	char *body;
 	size_t len;
 	int done, rst, frames;
+	long first, last;
 };
 
 static void h2_put32(unsigned char *p, unsigned int v)
@@ -2266,6 +2269,7 @@ static int h2_collect(struct client *c, struct h2r *r, int n, bool window,
 {
 	struct h2f *f = malloc(sizeof(*f));
 	int left = 0, ret = -1, i;
+	static long seq;
 	struct h2r *s;
 
 	for (i = 0; i < n; i++)
@@ -2304,7 +2308,9 @@ static int h2_collect(struct client *c, struct h2r *r, int n, bool window,
 			memcpy(s->body + s->len, f->p, f->len);
 			s->len += f->len;
 			s->body[s->len] = 0;
-			s->frames++;
+			if (!s->frames++)
+				s->first = seq;
+			s->last = seq++;
 			if (window && f->len) {
 				h2_send32(c, H2_WINDOW_UPDATE, 0, f->len);
 				if (!(f->flags & H2_END_STREAM))
@@ -2564,6 +2570,10 @@ TEST_F_TIMEOUT(httpd, h2_concurrent_streams, 180)
 	}
 	EXPECT_EQ(H2_STREAMS, ok);
 	EXPECT_EQ(E_REFUSED + 1, r[H2_STREAMS].rst);
+	/* Interleaved: the first two 1 MiB files went side by side */
+	EXPECT_TRUE(r[0].first < r[5].last && r[5].first < r[0].last)
+		TH_LOG("stream 1: frames %ld-%ld, stream 11: %ld-%ld",
+		       r[0].first, r[0].last, r[5].first, r[5].last);
 	/* The connection goes on */
 	h2r_free(r, H2_STREAMS + 1);
 	free(r);
