@@ -91,6 +91,23 @@
  *    reset (HEADERS then RST_STREAM: each stream reset before its
  *    response is whole costs one), SETTINGS and PING floods in time; the
  *    out buffer's back-pressure bounds them in memory.
+ *
+ *  - Memory: a connection's struct h2_conn is about 97 KiB (input 20 KiB,
+ *    header block 16 KiB, output 48 KiB, dynamic table 8 KiB, 100
+ *    streams), mapped by the launcher for every slot but touched only by
+ *    the connections that speak HTTP/2; a worker's struct h2_ctl (20 KiB)
+ *    holds the scratch of decoding.  Each stream with a body holds its
+ *    file open until the body has gone: up to H2_STREAMS files per
+ *    connection, and a file that cannot be opened for want of
+ *    descriptors is a 503, as in HTTP/1.1.
+ *
+ *  - Not done: the server never pushes (so the client's
+ *    SETTINGS_MAX_CONCURRENT_STREAMS and ENABLE_PUSH bound nothing here)
+ *    and never reads request bodies: a stream's receive window is never
+ *    given back (the connection's is), and content-length is not checked
+ *    against DATA.  No SETTINGS_TIMEOUT.  Field values with leading or
+ *    trailing white space are not refused.  Stream priorities are not
+ *    used by the round robin.
  */
 
 #define H2_DATA			0
