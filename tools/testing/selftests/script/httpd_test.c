@@ -2923,6 +2923,10 @@ TEST_F(httpd, h2_stream_errors)
 	static const unsigned char te[] = {
 		0x82, 0x86, 0x84, 0x00, 2, 't', 'e', 4, 'g', 'z', 'i', 'p',
 	};
+	/* A value that ends with white space */
+	static const unsigned char space[] = {
+		0x82, 0x86, 0x84, 0x00, 1, 'x', 2, 'y', ' ',
+	};
 	/* PRIORITY flag: the stream depends on itself */
 	static const unsigned char self_dep[] = {
 		0, 0, 0, 1, 16, 0x82, 0x86, 0x84,
@@ -2941,6 +2945,8 @@ TEST_F(httpd, h2_stream_errors)
 		      E_PROTOCOL);
 	expect_h2_rst(_metadata, self->port, dup, sizeof(dup), 0, E_PROTOCOL);
 	expect_h2_rst(_metadata, self->port, te, sizeof(te), 0, E_PROTOCOL);
+	expect_h2_rst(_metadata, self->port, space, sizeof(space), 0,
+		      E_PROTOCOL);
 	expect_h2_rst(_metadata, self->port, self_dep, sizeof(self_dep),
 		      H2_PRIO, E_PROTOCOL);
 

@@ -59,12 +59,13 @@
  *    open it is refused (RST_STREAM REFUSED_STREAM).  A malformed request
  *    (a pseudo-header missing, repeated, unknown or after a regular
  *    field, an upper-case or connection-specific field, CR, LF or NUL in
- *    a value) is a stream error PROTOCOL_ERROR; trailers are read and
- *    dropped.  A request that has not ended when its response has is
- *    reset with NO_ERROR (RFC 9113 8.1); its DATA are counted in the
- *    connection's flow control and dropped.  PRIORITY is ignored (as RFC
- *    9113 allows), PUSH_PROMISE from a client is a PROTOCOL_ERROR, frames
- *    of unknown types are ignored.
+ *    a value or white space at its ends) is a stream error
+ *    PROTOCOL_ERROR; trailers are read and dropped.  A request that has
+ *    not ended when its response has is reset with NO_ERROR (RFC 9113
+ *    8.1); its DATA are counted in the connection's flow control and
+ *    dropped.  PRIORITY is ignored (as RFC 9113 allows), PUSH_PROMISE
+ *    from a client is a PROTOCOL_ERROR, frames of unknown types are
+ *    ignored.
  *
  *  - Errors: connection errors queue a GOAWAY with the last stream id and
  *    the code, then the connection closes as HTTP/1.1 does (shut down,
@@ -105,9 +106,8 @@
  *    SETTINGS_MAX_CONCURRENT_STREAMS and ENABLE_PUSH bound nothing here)
  *    and never reads request bodies: a stream's receive window is never
  *    given back (the connection's is), and content-length is not checked
- *    against DATA.  No SETTINGS_TIMEOUT.  Field values with leading or
- *    trailing white space are not refused.  Stream priorities are not
- *    used by the round robin.
+ *    against DATA.  No SETTINGS_TIMEOUT.  Stream priorities are not used
+ *    by the round robin.
  */
 
 #define H2_DATA			0
@@ -570,7 +570,9 @@ static noinline void h2_field(struct h2_ctl *x)
 		x->fields |= H2F_BIG;
 		return;
 	}
-	if (!nl || script_memcspn(v, vl, "\0\r\n", 3) != vl) {
+	/* RFC 9113 8.2.1: no CR, LF, NUL, nor white space at either end */
+	if (!nl || script_memcspn(v, vl, "\0\r\n", 3) != vl ||
+	    (vl && (is_ows(v[0]) || is_ows(v[vl - 1])))) {
 		x->fields |= H2F_BAD;
 		return;
 	}
