@@ -6,7 +6,7 @@ set -eu
 pkgs="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio gzip
 xz-utils openssl rsync util-linux perl linux-source-6.12 qemu-system-x86
 ipxe-qemu passt busybox-static ccache sparse clang llvm liburing-dev
-clang-19 llvm-19 curl wrk nginx-light gnuplot-nox"
+clang-19 llvm-19 curl nghttp2-client wrk nginx-light gnuplot-nox"
 
 missing=
 for p in $pkgs; do

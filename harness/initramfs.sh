@@ -47,10 +47,14 @@ dyn_bin() {
 		[ -x "$f" ] && mode=0755
 		echo "file /selftests/script/$(basename "$f") $f $mode 0 0"
 	done
-	# curl, the HTTPS client of httpd_tls_test (which skips without it)
-	if command -v curl >/dev/null; then
-		dyn_bin "$(command -v curl)"
-	fi
+	# Real clients for the tests, each with its shared libraries: curl
+	# (httpd_tls_test, and httpd_test's HTTP/2 cases), nghttp and h2load
+	# (HTTP/2); a test skips a client that is not there.
+	for bin in curl nghttp h2load; do
+		if command -v "$bin" >/dev/null; then
+			dyn_bin "$(command -v "$bin")"
+		fi
+	done
 	# The static web server's site, for make run.
 	site=$top/tools/lib/script/examples/httpd/site
 	echo "dir /srv/www 0755 0 0"

@@ -404,9 +404,14 @@ static inline void conn_touch(struct httpd_ctl *c, struct httpd_conn *conn)
 	conn->deadline = c->now + c->timeout_ms;
 }
 
+/* h2.bpf.h: an HTTP/2 connection's streams, released when it closes */
+static void h2_release(struct httpd_ctl *c, struct httpd_conn *conn);
+
 /* Closes @conn and its file and frees its slot. */
 static noinline void conn_close(struct httpd_ctl *c, struct httpd_conn *conn)
 {
+	if (conn->phase == HTTPD_H2)
+		h2_release(c, conn);
 	if (conn->file_fd >= 0)
 		script_close(conn->file_fd);
 	conn->file_fd = -1;
@@ -902,40 +907,44 @@ static noinline long decode_path(char *path, const char *t, long tlen)
 	return o;
 }
 
-/*
- * serve() - open the file @r names beneath the docroot and put the
- * header of its 200 response in @conn's out buffer.  The target is
- * origin-form, or absolute-form that absolute_form() cuts to its path;
- * any other is 400.  The check is one branch on the first byte, the
- * common origin-form target's '/'.
- *
- * Return: 0, with @conn->file_fd, @file_off and @remaining set for the
- * body; or the status of the error response.
+/**
+ * struct target - the file open_target() opened
+ * @path: its path beneath the docroot, NUL-terminated
+ * @plen: the length of @path
+ * @tlen: the length of the target's path, without query or fragment
+ * @fd: the file, open
+ * @size: its size
  */
-static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
-			   struct req *r)
-{
-	const char *t = (const char *)conn->in + r->t_off;
-	char *path, *out = (char *)conn->out;
-	long tlen = r->t_len, k, o, s, fd, index = 0, h;
-	const struct mime *m;
-	__u64 v[3];
-	__u32 mode;
-	__s64 size;
+struct target {
+	const char	*path;
+	long		plen;
+	long		tlen;
+	long		fd;
+	__s64		size;
+};
 
-	if (*t != '/') {
-		k = absolute_form(t, r);
-		if (k)
-			return k;
-		t = (const char *)conn->in + r->t_off;
-		tlen = r->t_len;
-	}
+/*
+ * open_target() - open the regular file that the origin-form target @t,
+ * @tlen bytes from its '/', names beneath the docroot, for HTTP/1.1 and
+ * HTTP/2 alike.  @t is written to: a NUL after the path.
+ *
+ * Return: 0 with @tg filled, or the status of the error response
+ * (@tg->tlen is set for a 301's Location either way).
+ */
+static noinline long open_target(struct httpd_ctl *c, const char *t, long tlen,
+				 struct target *tg)
+{
+	long k, o, s, fd, index = 0;
+	__u32 mode;
+	char *path;
+
 	/*
 	 * The path: no query, no fragment.  Without a '%' it is the target
 	 * itself: its NUL goes in the request's buffer, over the byte after
 	 * it (' ', '?' or '#'), which nothing reads again.  One op finds
 	 * the first of the three.
 	 */
+	tg->tlen = tlen;
 	path = (char *)t;
 	k = script_memcspn(t, tlen, "?#%", 3);
 	o = k;
@@ -948,7 +957,7 @@ static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
 	} else {
 		tlen = k;
 	}
-	r->t_len = tlen;
+	tg->tlen = tlen;
 	if (o > HTTPD_PATH_MAX - 16)
 		return 414;
 	/*
@@ -989,8 +998,47 @@ static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
 			return 403;
 		return tlen > HTTPD_LOCATION_MAX ? 414 : 301;
 	}
-	size = *(__s64 *)(c->st + c->st_size_off);
-	m = mime_of(path + s, o - s);
+	tg->path = path + s;
+	tg->plen = o - s;
+	tg->fd = fd;
+	tg->size = *(__s64 *)(c->st + c->st_size_off);
+	return 0;
+}
+
+/*
+ * serve() - open the file @r names beneath the docroot and put the
+ * header of its 200 response in @conn's out buffer.  The target is
+ * origin-form, or absolute-form that absolute_form() cuts to its path;
+ * any other is 400.  The check is one branch on the first byte, the
+ * common origin-form target's '/'.
+ *
+ * Return: 0, with @conn->file_fd, @file_off and @remaining set for the
+ * body; or the status of the error response.
+ */
+static noinline long serve(struct httpd_ctl *c, struct httpd_conn *conn,
+			   struct req *r)
+{
+	const char *t = (const char *)conn->in + r->t_off;
+	char *out = (char *)conn->out;
+	long k, fd, h;
+	const struct mime *m;
+	struct target tg;
+	__u64 v[3];
+	__s64 size;
+
+	if (*t != '/') {
+		k = absolute_form(t, r);
+		if (k)
+			return k;
+		t = (const char *)conn->in + r->t_off;
+	}
+	k = open_target(c, t, r->t_len, &tg);
+	r->t_len = tg.tlen;
+	if (k)
+		return k;
+	fd = tg.fd;
+	size = tg.size;
+	m = mime_of(tg.path, tg.plen);
 
 	/* The whole header in one op */
 	v[0] = size;
@@ -1077,6 +1125,8 @@ static noinline void respond_error(struct httpd_conn *conn, long status,
 		conn->flags |= HTTPD_CF_KEEPALIVE;
 }
 
+#include "h2.bpf.h"
+
 /*
  * Starts sending the response now in @conn's out buffer.  Its deadline
  * is for conn_run() to set: all its deadlines in a run are the same.
@@ -1096,6 +1146,14 @@ static void process_request(struct httpd_ctl *c, struct httpd_conn *conn)
 	struct req r = { };
 	long status;
 
+	/* The HTTP/2 preface (h2.bpf.h): one load tells it is not */
+	if (*(const __u32 *)conn->in == WORD4('P', 'R', 'I', ' ') &&
+	    conn->req_len == sizeof(h2_preface) - 1 &&
+	    !script_memcmp((const char *)conn->in, h2_preface,
+			   sizeof(h2_preface) - 1)) {
+		h2_start(c, conn);
+		return;
+	}
 	c->requests++;
 	conn->flags &= ~HTTPD_CF_KEEPALIVE;
 	status = parse_request(c, conn, &r);
@@ -1462,7 +1520,14 @@ static noinline void conn_run(struct httpd_ctl *c, struct httpd_conn *conn,
 			if (conn->phase == HTTPD_READ)
 				process_request(c, conn);
 			touch = 1;
-			phase = HTTPD_HEAD;
+			/* HTTPD_HEAD, or HTTPD_H2 after the HTTP/2 preface */
+			phase = conn->phase;
+		}
+		if (phase == HTTPD_H2) {
+			n = h2_run(c, conn);
+			if (n <= 0)
+				break;
+			continue;
 		}
 		if (phase == HTTPD_HEAD) {
 			n = send_head(c, conn);
@@ -1542,6 +1607,8 @@ static noinline long expire(struct httpd_ctl *c)
 			fail_request(c, conn, 408);
 			conn_run(c, conn, 0);
 		} else {
+			if (conn->phase == HTTPD_H2)
+				h2_timeout(c, conn);
 			conn_close(c, conn);
 		}
 	}
@@ -1654,6 +1721,8 @@ stop:
 		conn = conn_at(c, i);
 		if (conn->fd < 0)
 			continue;
+		if (conn->phase == HTTPD_H2)
+			h2_release(c, conn);
 		if (conn->file_fd >= 0)
 			script_close(conn->file_fd);
 		script_close(conn->fd);

@@ -46,6 +46,7 @@
 #include "libscript.h"
 #include "httpd.h"
 #include "httpd_tls.h"
+#include "h2_huffman.h"
 
 #define BACKLOG		1024
 #define LOG_SIZE	(64 * 1024)
@@ -67,6 +68,9 @@ static_assert(sizeof(((struct stat *)0)->st_mode) == 4,
  * @conns: its connection table
  * @bufs: the connections' in and out buffers, one mapping
  * @bufs_size: the size of that mapping
+ * @h2: the HTTP/2 block (httpd_ctl.h2)
+ * @h2_conns: the connections' HTTP/2 state, one mapping
+ * @h2_size: the size of that mapping
  * @stack: the script's stack
  * @state: the run's state area: a stop or a ptrace of the thread parks
  *	the run there, and script(2) continues it
@@ -80,6 +84,9 @@ struct worker {
 	struct httpd_conn	*conns;
 	void			*bufs;
 	size_t			bufs_size;
+	struct h2_ctl		*h2;
+	void			*h2_conns;
+	size_t			h2_size;
 	void			*stack;
 	struct script_state	state;
 	struct script_run_opts	opts;
@@ -89,6 +96,8 @@ struct worker {
 };
 
 static int prog_fd = -1;
+/* HPACK's Huffman decoding table, which every worker reads */
+static __u32 h2_huff[H2_HUFF_ENTRIES];
 static pthread_t main_thread;
 
 static const char usage_text[] =
@@ -228,7 +237,13 @@ static int worker_init(struct worker *w, int id, int listen_fd, int stop_fd,
 	w->bufs_size = (size_t)max_conns * (HTTPD_IN_SIZE + HTTPD_OUT_SIZE);
 	w->bufs = mmap(NULL, w->bufs_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!w->ctl || !w->conns || !w->stack || w->bufs == MAP_FAILED) {
+	/* Only HTTP/2 connections touch theirs */
+	w->h2 = calloc(1, sizeof(*w->h2));
+	w->h2_size = (size_t)max_conns * sizeof(struct h2_conn);
+	w->h2_conns = mmap(NULL, w->h2_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!w->ctl || !w->conns || !w->stack || w->bufs == MAP_FAILED ||
+	    !w->h2 || w->h2_conns == MAP_FAILED) {
 		fprintf(stderr, "httpd: out of memory for worker %d\n", id);
 		return -1;
 	}
@@ -257,6 +272,9 @@ static int worker_init(struct worker *w, int id, int listen_fd, int stop_fd,
 	c->st_size_off = offsetof(struct stat, st_size);
 	c->conns = (__u64)(unsigned long)w->conns;
 	c->handoff_fd = handoff_fd;
+	c->h2 = (__u64)(unsigned long)w->h2;
+	w->h2->huff = (__u64)(unsigned long)h2_huff;
+	w->h2->conns = (__u64)(unsigned long)w->h2_conns;
 
 	w->opts.sz = sizeof(w->opts);
 	w->opts.args[0] = (__u64)(unsigned long)c;
@@ -270,6 +288,9 @@ static void worker_free(struct worker *w)
 {
 	if (w->bufs && w->bufs != MAP_FAILED)
 		munmap(w->bufs, w->bufs_size);
+	if (w->h2_conns && w->h2_conns != MAP_FAILED)
+		munmap(w->h2_conns, w->h2_size);
+	free(w->h2);
 	free(w->stack);
 	free(w->conns);
 	free(w->ctl);
@@ -452,6 +473,11 @@ int main(int argc, char **argv)
 	if (!objpath) {
 		beside_program(objbuf, sizeof(objbuf), argv[0], "httpd.bpf.o");
 		objpath = objbuf;
+	}
+
+	if (h2_huff_build(h2_huff)) {
+		fprintf(stderr, "httpd: the HPACK Huffman code is not one\n");
+		return 1;
 	}
 
 	/* The script */

@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/script.h>
 
+#include "h2.h"
+
 /* Request header buffer per connection: a larger header is 431 */
 #define HTTPD_IN_SIZE		8192
 /* Room for a response header */
@@ -90,6 +92,7 @@ struct httpd_handoff {
  *	down and what the client still sends is read and dropped until it
  *	closes, so that a close with unread data does not reset the
  *	connection before the client has read the response
+ * @HTTPD_H2: an HTTP/2 connection: its state is its struct h2_conn
  */
 enum httpd_phase {
 	HTTPD_FREE,
@@ -98,6 +101,7 @@ enum httpd_phase {
 	HTTPD_BODY,
 	HTTPD_DONE,
 	HTTPD_LINGER,
+	HTTPD_H2,
 };
 
 /*
@@ -203,6 +207,8 @@ struct httpd_open_how {
  *	its @in and @out set
  * @handoff_fd: in: the read end of the worker's handoff pipe (struct
  *	httpd_handoff records from the TLS port), non-blocking; -1 for none
+ * @h2: in: user address of the worker's struct h2_ctl (h2.h), for the
+ *	connections that start with the HTTP/2 preface
  * @accepted: out: connections accepted
  * @rejected: out: connections turned away with a 503, the table being
  *	full
@@ -251,6 +257,7 @@ struct httpd_ctl {
 	__u32			__pad0;
 	__u64			conns;
 	__s64			handoff_fd;
+	__u64			h2;
 
 	__u64			accepted;
 	__u64			rejected;
