@@ -3180,6 +3180,17 @@ TEST_F_TIMEOUT(httpd, h2_attacks, 120)
 }
 
 #define CURL	"/usr/bin/curl"
+/*
+ * The real clients reach HTTP/2 on the port the tests use: over TLS by
+ * ALPN (h2), in clear text by prior knowledge (h2c).
+ */
+#ifdef HTTPD_TLS
+#define H2_SCHEME	"https"
+#define CURL_H2		"--http2"
+#else
+#define H2_SCHEME	"http"
+#define CURL_H2		"--http2-prior-knowledge"
+#endif
 #define NGHTTP	"/usr/bin/nghttp"
 #define H2LOAD	"/usr/bin/h2load"
 
@@ -3279,8 +3290,8 @@ TEST_F_TIMEOUT(httpd, h2_curl, 180)
 		{ "/%zz", "2 400" },
 	};
 	char url[256], out[PATH_MAX], got[PATH_MAX], w[64];
-	const char *args[8] = {
-		"-s", "--http2-prior-knowledge", "-o", out,
+	const char *args[9] = {
+		"-s", "-k", CURL_H2, "-o", out,
 		"-w", "%{http_version} %{http_code}", url, NULL,
 	};
 	unsigned int i;
@@ -3290,7 +3301,7 @@ TEST_F_TIMEOUT(httpd, h2_curl, 180)
 	snprintf(out, sizeof(out), "%s/curl.out", tmpdir);
 	snprintf(got, sizeof(got), "%s/curl.w", tmpdir);
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s",
+		snprintf(url, sizeof(url), H2_SCHEME "://127.0.0.1:%d/%s",
 			 self->port, names[i]);
 		ASSERT_EQ(0, run_tool(CURL, args, tmpdir, got))
 			TH_LOG("%s", names[i]);
@@ -3299,7 +3310,7 @@ TEST_F_TIMEOUT(httpd, h2_curl, 180)
 		EXPECT_TRUE(same_file(out, names[i])) TH_LOG("%s", names[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(errors); i++) {
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s",
+		snprintf(url, sizeof(url), H2_SCHEME "://127.0.0.1:%d%s",
 			 self->port, errors[i].path);
 		ASSERT_EQ(0, run_tool(CURL, args, tmpdir, got));
 		read_text(got, w, sizeof(w));
@@ -3347,7 +3358,7 @@ TEST_F_TIMEOUT(httpd, h2_nghttp, 180)
 		}
 		for (i = 0; i < ARRAY_SIZE(names); i++) {
 			snprintf(urls[i], sizeof(urls[i]),
-				 "http://127.0.0.1:%d/%s", self->port,
+				 H2_SCHEME "://127.0.0.1:%d/%s", self->port,
 				 names[i]);
 			args[k++] = urls[i];
 		}
@@ -3413,7 +3424,7 @@ TEST_F_TIMEOUT(httpd, h2_h2load, 300)
 		SKIP(return, "no " H2LOAD);
 	snprintf(log, sizeof(log), "%s/h2load.log", tmpdir);
 	for (i = 0; i < ARRAY_SIZE(runs); i++) {
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s",
+		snprintf(url, sizeof(url), H2_SCHEME "://127.0.0.1:%d/%s",
 			 self->port, runs[i].name);
 		args[0] = "-n";
 		args[1] = runs[i].n;

@@ -104,9 +104,8 @@
  * @proto: HTTPD_PROTO_* that the script gets with the connection
  * @served: whether the script speaks it: only those are offered
  *
- * In the default order of preference.  HTTP/2 is listed for when the
- * script speaks it: then "h2" gets @served, and a client that offers
- * both gets it.
+ * In the default order of preference: a client that offers both gets
+ * HTTP/2.
  */
 struct alpn_proto {
 	const char	*name;
@@ -115,7 +114,7 @@ struct alpn_proto {
 };
 
 static const struct alpn_proto alpn_protos[] = {
-	{ "h2",		HTTPD_PROTO_H2,		false },
+	{ "h2",		HTTPD_PROTO_H2,		true },
 	{ "http/1.1",	HTTPD_PROTO_HTTP1,	true },
 };
 
