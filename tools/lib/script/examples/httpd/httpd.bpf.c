@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * httpd.bpf.c: a static-content HTTP/1.1 server whose whole event loop is
- * one script(2) call.  Each worker thread of httpd.c runs httpd_worker()
+ * httpd.bpf.c: a static-content HTTP/1.1 and HTTP/2 server (h2.bpf.h)
+ * whose whole event loop is one script(2) call.  Each worker thread of httpd.c runs httpd_worker()
  * once, with its struct httpd_ctl (httpd.h) in r1; the run accepts,
  * parses, opens, sends and times out connections until the stop
  * descriptor becomes readable, and makes no system call but its ops.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * httpd: a static-content HTTP/1.1 server whose event loop runs inside
- * script(2): each worker thread makes ONE script(2) call, which runs
- * httpd.bpf.c for as long as the server serves.  This launcher only sets
- * things up, starts the workers, waits for SIGINT or SIGTERM, stops them
- * and prints what they counted; it makes no system call per request.
+ * httpd: a static-content HTTP/1.1 and HTTP/2 server whose event loop
+ * runs inside script(2): each worker thread makes ONE script(2) call,
+ * which runs httpd.bpf.c for as long as the server serves.  This
+ * launcher only sets things up, starts the workers, waits for SIGINT or
+ * SIGTERM, stops them and prints what they counted; it makes no system
+ * call per request.
  *
  *   httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS] [-c MAX_CONNS]
  *         [-s TLS_PORT -C CERT -K KEY [-n ALPN]] [-o OBJ] [-I] [-q] DOCROOT
@@ -104,8 +105,8 @@ static const char usage_text[] =
 "Usage: httpd [-a ADDR] [-p PORT] [-w WORKERS] [-t TIMEOUT_MS]\n"
 "             [-c MAX_CONNS] [-s TLS_PORT -C CERT -K KEY [-n ALPN]]\n"
 "             [-o OBJ] [-I] [-q] DOCROOT\n"
-"Serve the files beneath DOCROOT over HTTP/1.1, the event loop of each\n"
-"worker thread in one script(2) call.\n"
+"Serve the files beneath DOCROOT over HTTP/1.1 and HTTP/2, the event\n"
+"loop of each worker thread in one script(2) call.\n"
 "  -a ADDR        IPv4 or IPv6 address (default 0.0.0.0)\n"
 "  -p PORT        port (default 8080; 0: any free one, printed)\n"
 "  -w WORKERS     worker threads (default: one per online CPU)\n"
