@@ -10,7 +10,9 @@
 #   - the pristine commit, then each patch in turn, built incrementally
 #     (ccache) into BUILD/obj-series with CONFIGS over tinyconfig: any
 #     error or warning fails (bisectability); and kernel/script with W=1
-#     and sparse, once it exists, into BUILD/obj-series-w1.
+#     and sparse, once it exists, into BUILD/obj-series-w1.  A patch that
+#     changes only what the kernel build does not read (Documentation/,
+#     man/, tools/lib/script/, the selftests, MAINTAINERS) is not built.
 #
 # The last patch's kernel is BUILD/obj-series/arch/x86/boot/bzImage: the
 # Makefile boots it with the tests.  Each make takes the kernel build lock.
@@ -96,8 +98,19 @@ trap 'git -C "$am" checkout -q am' EXIT
 n=$(echo "$commits" | wc -l)
 i=0
 for c in $base $commits; do
-	git -C "$am" checkout -q "$c"
 	subject=$(git -C "$am" log -1 --format=%s "$c")
+	# A patch that changes no file the kernel build reads (the
+	# documentation, man pages, the library, the selftests, MAINTAINERS)
+	# cannot change what the last one built: not built again.
+	if [ "$i" -gt 0 ] &&
+	   ! git -C "$am" diff --name-only "$c~1" "$c" |
+	     grep -qvE '^(Documentation/|man/|tools/lib/script/|tools/testing/selftests/|MAINTAINERS$)'; then
+		printf '  BUILD   %2d/%d    -  %s (nothing the kernel build reads)\n' \
+			"$i" "$n" "$subject"
+		i=$((i + 1))
+		continue
+	fi
+	git -C "$am" checkout -q "$c"
 	t0=$(date +%s)
 	config
 	steplog=$build/series-step.log
