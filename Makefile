@@ -28,7 +28,8 @@
 #                        letter, in build/series/ (series/split declares it)
 #   make series-check    git am it onto the pristine source, checkpatch
 #                        --strict and build each patch in turn, boot the
-#                        last one and run the tests (about N min warm)
+#                        last one and run the tests (about 2 h the first
+#                        time on this machine: README.md)
 #   make clean           remove build/ (the pristine source cache stays)
 #
 # The pristine source is extracted once into $(CACHE); the build tree,
