@@ -224,6 +224,17 @@ def owners(patches):
 
     lines = {}		# path -> [owner per line]
     texts = {}
+
+    def load(path, where):
+        """PATH's lines, each owned by its file's patch until taken."""
+        if path not in texts:
+            if not is_text(path):
+                raise SplitError('%s: %s is not text' % (where, path))
+            with open(os.path.join(TOP, path), encoding='utf-8') as f:
+                texts[path] = f.read().split('\n')
+            lines[path] = [owner[path]] * len(texts[path])
+        return texts[path]
+
     for p in patches:
         for path, start, end, where in p.takes:
             if path not in owner:
@@ -231,13 +242,7 @@ def owners(patches):
             if owner[path] >= p.index:
                 raise SplitError('%s: %s comes in patch %d, not before'
                                  % (where, path, owner[path] + 1))
-            if path not in texts:
-                if not is_text(path):
-                    raise SplitError('%s: %s is not text' % (where, path))
-                with open(os.path.join(TOP, path), encoding='utf-8') as f:
-                    texts[path] = f.read().split('\n')
-                lines[path] = [owner[path]] * len(texts[path])
-            text = texts[path]
+            text = load(path, where)
             spans = []
             if end is None:
                 whole = '\n'.join(text)
@@ -275,11 +280,8 @@ def owners(patches):
             if path not in owner or owner[path] >= p.index:
                 raise SplitError('%s: %s must come before this patch'
                                  % (where, path))
-            if path not in texts:
-                with open(os.path.join(TOP, path), encoding='utf-8') as f:
-                    texts[path] = f.read().split('\n')
-                lines[path] = [owner[path]] * len(texts[path])
-            hits = [i for i, l in enumerate(texts[path]) if rx.search(l)]
+            hits = [i for i, l in enumerate(load(path, where))
+                    if rx.search(l)]
             if len(hits) != 1:
                 raise SplitError('%s: %d lines of %s match %s, not one'
                                  % (where, len(hits), path, rx.pattern))
